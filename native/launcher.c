@@ -1,0 +1,680 @@
+/* islet-launcher: run one command in a fresh set of Linux namespaces
+ * SPDX-License-Identifier: MIT
+ *
+ * Three processes:
+ *
+ *   launcher  stays in the host's namespaces: reports the container's pid,
+ *             moves it into the host's cgroups, forwards signals, reports
+ *             how the command ended, and cleans the cgroups up if the host
+ *             died.
+ *   init      PID 1 of the new PID namespace: builds the root filesystem,
+ *             starts the command, reaps every process, and ends them all
+ *             when the command exits.
+ *   command   what the host asked to run, with the host's environment and
+ *             every fd the host gave us (Node's IPC channel among them).
+ *
+ * The protocol on --status-fd is described in usage() and mirrored by
+ * src/launcher/ on the host side.
+ */
+#define _GNU_SOURCE
+
+#include "mount.h"
+#include "utils.h"
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+
+#define RMDIR_BUSY_RETRIES 50
+#define RMDIR_BUSY_DELAY_NS (10 * 1000 * 1000)
+
+typedef struct {
+  const char *hostname;
+  bool share_net;
+  const char **cgroup_procs;
+  size_t n_cgroup_procs;
+  const char *scratch_size;
+  const char *cwd;
+  mount_op *mount_ops;
+  size_t n_mount_ops;
+  char **command;
+} launcher_options;
+
+/* Signals the launcher passes on to init and init passes on to the command.
+ * SIGCHLD is waited for alongside them but never forwarded. */
+static const int forwarded_signals[] = {
+  SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+/* Bounding-set capabilities no test needs and that act on the whole
+ * machine: none of the namespaces we create confines them. */
+static const struct { int cap; const char *why; } dropped_caps[] = {
+  { CAP_SYS_MODULE, "loads kernel modules into the host's kernel" },
+  { CAP_SYS_TIME, "sets the host's clock (time is not namespaced here)" },
+  { CAP_SYS_RAWIO, "raw I/O ports and /dev/mem reach the hardware" },
+  { CAP_SYSLOG, "reads and clears the host's kernel log" },
+  { CAP_MAC_ADMIN, "changes the host's LSM (SELinux/AppArmor/Smack) policy" },
+  { CAP_MAC_OVERRIDE, "bypasses the host's LSM policy" },
+  { CAP_WAKE_ALARM, "arms alarms that wake the host from suspend" },
+  { CAP_AUDIT_CONTROL, "changes the host's audit rules" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "usage: islet-launcher [OPTIONS] -- COMMAND [ARGS...]\n"
+           "\n"
+           "  --status-fd N              write protocol lines to fd N (required)\n"
+           "  --hostname NAME            hostname in the new UTS namespace (default: islet)\n"
+           "  --share-net                keep the host's network namespace\n"
+           "  --cgroup-procs FILE        write the container's pid to FILE (repeatable)\n"
+           "  --scratch-size BYTES       size of the scratch tmpfs holding all writes\n"
+           "  --cwd DIR                  working directory inside the container\n"
+           "  --overlay TARGET LOWERDIRS overlay on TARGET; LOWERDIRS escaped, relative to /\n"
+           "  --bind-ro TARGET           read-only bind of the host's TARGET\n"
+           "  --bind-rw TARGET           read-write bind of the host's TARGET\n"
+           "  --tmpfs TARGET             a fresh, empty, world-writable directory on TARGET\n"
+           "\n"
+           "Status lines: pid N | warning TEXT | ready | error MESSAGE[\\tHINT] |\n"
+           "              rusage MAXRSS_KB UTIME_US STIME_US | exit CODE | signal N\n"
+           "Exit status: the command's, 128+N if killed by signal N, 125 setup failed,\n"
+           "             126 command not executable, 127 command not found.\n");
+}
+
+static void __attribute__((noreturn, format (printf, 1, 2)))
+die_usage (const char *format, ...)
+{
+  char message[512];
+  va_list args;
+
+  va_start (args, format);
+  vsnprintf (message, sizeof message, format, args);
+  va_end (args);
+
+  usage (stderr);
+  die ("%s", message);
+}
+
+static const char *
+need_arg (int argc, char **argv, int i, int n)
+{
+  if (i + n >= argc)
+    die_usage ("option %s needs %d argument%s", argv[i], n, n == 1 ? "" : "s");
+  return argv[i + n];
+}
+
+static int
+parse_fd (const char *option, const char *value)
+{
+  char *end;
+  long fd;
+
+  errno = 0;
+  fd = strtol (value, &end, 10);
+  if (errno != 0 || *end != '\0' || end == value || fd < 0 || fd > INT_MAX)
+    die_usage ("%s: not a file descriptor: %s", option, value);
+  return (int) fd;
+}
+
+/* Security rule: "/newroot" + TARGET must name a path below the new root,
+ * so a TARGET may not climb out with "..". */
+static const char *
+check_target (const char *option, const char *target)
+{
+  const char *p;
+
+  if (target[0] != '/')
+    die_usage ("%s %s: TARGET must be an absolute path", option, target);
+
+  for (p = target; (p = strstr (p, "..")) != NULL; p += 2)
+    if (p[-1] == '/' && (p[2] == '/' || p[2] == '\0'))
+      die_usage ("%s %s: TARGET may not contain \"..\"", option, target);
+
+  return target;
+}
+
+static void
+add_mount_op (launcher_options *opts, mount_op_type type, const char *target,
+              const char *lowerdirs)
+{
+  opts->mount_ops = xrealloc (opts->mount_ops, (opts->n_mount_ops + 1) * sizeof (mount_op));
+  opts->mount_ops[opts->n_mount_ops++] = (mount_op) {
+    .type = type, .target = target, .lowerdirs = lowerdirs,
+  };
+}
+
+/* Errors need the status fd, which may come after a bad option: find it
+ * first. */
+static void
+find_status_fd (int argc, char **argv)
+{
+  int i;
+  int fd;
+
+  for (i = 1; i < argc && strcmp (argv[i], "--") != 0; i++)
+    {
+      if (strcmp (argv[i], "--status-fd") != 0 || i + 1 >= argc)
+        continue;
+
+      fd = parse_fd (argv[i], argv[i + 1]);
+      /* The command needs its stdio: CLOEXEC on them would close them. */
+      if (fd <= STDERR_FILENO)
+        die_usage ("--status-fd %d: must not be stdin, stdout or stderr", fd);
+      /* Security rule: the command must not inherit the protocol fd, or it
+       * could forge "exit" lines. */
+      if (fd_set_cloexec (fd) != 0)
+        die_usage ("--status-fd %d: %s (%s)", fd, strerror (errno), errno_name (errno));
+      status_set_fd (fd);
+      return;
+    }
+}
+
+static void
+parse_args (int argc, char **argv, launcher_options *opts)
+{
+  int i;
+
+  *opts = (launcher_options) { .hostname = "islet" };
+
+  for (i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+
+      if (strcmp (arg, "--") == 0)
+        {
+          i++;
+          break;
+        }
+      else if (strcmp (arg, "--status-fd") == 0)
+        i += 1;   /* handled by find_status_fd() */
+      else if (strcmp (arg, "--hostname") == 0)
+        opts->hostname = need_arg (argc, argv, i++, 1);
+      else if (strcmp (arg, "--share-net") == 0)
+        opts->share_net = true;
+      else if (strcmp (arg, "--cgroup-procs") == 0)
+        {
+          opts->cgroup_procs = xrealloc (opts->cgroup_procs,
+                                         (opts->n_cgroup_procs + 1) * sizeof (char *));
+          opts->cgroup_procs[opts->n_cgroup_procs++] = need_arg (argc, argv, i++, 1);
+        }
+      else if (strcmp (arg, "--scratch-size") == 0)
+        {
+          const char *size = need_arg (argc, argv, i++, 1);
+
+          if (size[0] == '\0' || strspn (size, "0123456789") != strlen (size))
+            die_usage ("--scratch-size %s: must be a number of bytes", size);
+          opts->scratch_size = size;
+        }
+      else if (strcmp (arg, "--cwd") == 0)
+        opts->cwd = need_arg (argc, argv, i++, 1);
+      else if (strcmp (arg, "--overlay") == 0)
+        {
+          const char *lowerdirs = need_arg (argc, argv, i, 2);
+          const char *target = check_target (arg, argv[i + 1]);
+
+          if (lowerdirs[0] == '\0')
+            die_usage ("--overlay %s: LOWERDIRS is empty", target);
+          add_mount_op (opts, MOUNT_OP_OVERLAY, target, lowerdirs);
+          i += 2;
+        }
+      else if (strcmp (arg, "--bind-ro") == 0)
+        add_mount_op (opts, MOUNT_OP_BIND_RO, check_target (arg, need_arg (argc, argv, i++, 1)), NULL);
+      else if (strcmp (arg, "--bind-rw") == 0)
+        add_mount_op (opts, MOUNT_OP_BIND_RW, check_target (arg, need_arg (argc, argv, i++, 1)), NULL);
+      else if (strcmp (arg, "--tmpfs") == 0)
+        add_mount_op (opts, MOUNT_OP_TMPFS, check_target (arg, need_arg (argc, argv, i++, 1)), NULL);
+      else
+        die_usage ("unknown option %s", arg);
+    }
+
+  if (status_get_fd () < 0)
+    die_usage ("--status-fd is required");
+  if (i >= argc)
+    die_usage ("no COMMAND given after --");
+  opts->command = &argv[i];
+
+  /* A mount on "/" after others would hide them all. */
+  for (size_t j = 1; j < opts->n_mount_ops; j++)
+    if (strcmp (opts->mount_ops[j].target, "/") == 0)
+      die_usage ("a mount on / must come before every other mount option");
+}
+
+/* fork()-like clone(): no new stack, the child returns here as from fork. */
+static pid_t
+raw_clone (unsigned long flags)
+{
+#if defined(__s390__) || defined(__CRIS__)
+  /* These take the stack first. */
+  return (pid_t) syscall (__NR_clone, NULL, flags);
+#else
+  return (pid_t) syscall (__NR_clone, flags, NULL);
+#endif
+}
+
+static void
+block_signals (sigset_t *set)
+{
+  size_t i;
+
+  sigemptyset (set);
+  for (i = 0; i < N_ELEMENTS (forwarded_signals); i++)
+    sigaddset (set, forwarded_signals[i]);
+  sigaddset (set, SIGCHLD);
+
+  if (sigprocmask (SIG_BLOCK, set, NULL) != 0)
+    die_with_error ("sigprocmask");
+}
+
+static void
+noop_handler (int sig)
+{
+  (void) sig;
+}
+
+/* Belt and braces: the signals are blocked and taken with sigwaitinfo(), but
+ * the kernel drops signals to a PID 1 whose disposition is SIG_DFL, so give
+ * them a handler in case one is ever unblocked. */
+static void
+install_noop_handlers (void)
+{
+  struct sigaction sa = { .sa_handler = noop_handler };
+  size_t i;
+
+  sigemptyset (&sa.sa_mask);
+  for (i = 0; i < N_ELEMENTS (forwarded_signals); i++)
+    if (sigaction (forwarded_signals[i], &sa, NULL) != 0)
+      die_with_error ("sigaction %d", forwarded_signals[i]);
+  if (sigaction (SIGCHLD, &sa, NULL) != 0)
+    die_with_error ("sigaction SIGCHLD");
+}
+
+static void
+reset_signals_for_exec (void)
+{
+  sigset_t empty;
+  int sig;
+
+  /* SIGPIPE is ignored by the launcher, and ignored signals survive exec. */
+  for (sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal (sig, SIG_DFL);
+
+  sigemptyset (&empty);
+  sigprocmask (SIG_SETMASK, &empty, NULL);
+}
+
+static void
+bring_up_loopback (void)
+{
+  struct ifreq ifr = { 0 };
+  cleanup_fd int sock = -1;
+
+  sock = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    die_with_error ("socket(AF_INET) to bring lo up");
+
+  snprintf (ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+  if (ioctl (sock, SIOCGIFFLAGS, &ifr) != 0)
+    die_with_error ("ioctl SIOCGIFFLAGS lo");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (sock, SIOCSIFFLAGS, &ifr) != 0)
+    die_with_error ("ioctl SIOCSIFFLAGS lo up");
+}
+
+static void
+drop_capabilities (void)
+{
+  size_t i;
+
+  /* Only future execs are affected: the command starts without them. */
+  for (i = 0; i < N_ELEMENTS (dropped_caps); i++)
+    if (prctl (PR_CAPBSET_DROP, dropped_caps[i].cap, 0, 0, 0) != 0 && errno != EINVAL)
+      die_with_error ("drop capability %d from the bounding set (%s)",
+                      dropped_caps[i].cap, dropped_caps[i].why);
+}
+
+/* Runs in the command child; never returns. */
+static void __attribute__((noreturn))
+exec_command (char **command, int exec_fd)
+{
+  int err;
+
+  reset_signals_for_exec ();
+  execvp (command[0], command);
+
+  err = errno;
+  /* Tell init first, so it cannot report "ready" for a failed exec. */
+  if (TEMP_FAILURE_RETRY (write (exec_fd, &err, sizeof err)) < 0)
+    { /* init sees EOF and our exit status; nothing more to do */ }
+
+  if (err == ENOENT)
+    die_full (EXIT_NOT_FOUND, err, "is it installed inside the container's view of the host?",
+              "exec %s", command[0]);
+  die_full (EXIT_CANNOT_EXEC, err,
+            err == EACCES ? "is it executable, and on a filesystem not mounted noexec?" : NULL,
+            "exec %s", command[0]);
+}
+
+/* Runs as PID 1 of the new PID namespace; never returns. */
+static void __attribute__((noreturn))
+run_init (const launcher_options *opts, const char *cwd, const sigset_t *signals,
+          int sync_fd, int result_fd)
+{
+  struct pollfd hangup = { .fd = sync_fd, .events = 0 };
+  siginfo_t info;
+  int exec_pipe[2];
+  int command_status = 0;
+  pid_t child;
+  char go;
+  ssize_t n;
+  int err;
+
+  /* A SIGKILLed launcher takes the whole container down: PID 1 dying ends
+   * every process in the namespace. */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+    die_with_error ("prctl(PR_SET_PDEATHSIG)");
+
+  /* Wait until the launcher has put us in our cgroups: nothing of ours may
+   * run uncharged. EOF means the launcher is gone. */
+  n = TEMP_FAILURE_RETRY (read (sync_fd, &go, 1));
+  if (n != 1)
+    _exit (EXIT_SETUP_FAILED);
+  /* The launcher keeps its end open for its whole life: a hangup now means
+   * it died before PR_SET_PDEATHSIG above could cover it. */
+  if (TEMP_FAILURE_RETRY (poll (&hangup, 1, 0)) != 0)
+    _exit (EXIT_SETUP_FAILED);
+  close (sync_fd);
+
+  install_noop_handlers ();
+
+  /* Now that we are in the host's cgroups, make them our "/", so tests
+   * cannot see or reach their siblings through /proc/self/cgroup. */
+  if (unshare (CLONE_NEWCGROUP) != 0 && errno != EINVAL)
+    die_with_error ("unshare(CLONE_NEWCGROUP)");
+
+  setup_rootfs (opts->mount_ops, opts->n_mount_ops, opts->scratch_size);
+
+  if (sethostname (opts->hostname, strlen (opts->hostname)) != 0)
+    die_with_error ("sethostname %s", opts->hostname);
+
+  /* In a fresh NET namespace lo is down: bind() to 127.0.0.1 works but
+   * connect() fails with ENETUNREACH. */
+  if (!opts->share_net)
+    bring_up_loopback ();
+
+  drop_capabilities ();
+
+  if (chdir (cwd) != 0)
+    die_with_error_hint ("the working directory must exist inside the container; pass --cwd",
+                         "chdir %s", cwd);
+
+  if (pipe2 (exec_pipe, O_CLOEXEC) != 0)
+    die_with_error ("pipe2");
+
+  child = fork ();
+  if (child < 0)
+    die_with_error ("fork the command");
+
+  if (child == 0)
+    {
+      /* Only our own fds: everything else the host gave us (stdio, Node's
+       * IPC channel on NODE_CHANNEL_FD) must reach the command as is. */
+      close (exec_pipe[0]);
+      close (result_fd);
+      exec_command (opts->command, exec_pipe[1]);
+    }
+
+  close (exec_pipe[1]);
+  n = TEMP_FAILURE_RETRY (read (exec_pipe[0], &err, sizeof err));
+  if (n == 0)
+    status_line ("ready");
+  close (exec_pipe[0]);
+
+  for (;;)
+    {
+      int sig = (int) TEMP_FAILURE_RETRY (sigwaitinfo (signals, &info));
+
+      if (sig < 0)
+        die_with_error ("sigwaitinfo");
+
+      if (sig == SIGCHLD)
+        {
+          bool command_done = false;
+          pid_t pid;
+          int status;
+
+          while ((pid = (pid_t) TEMP_FAILURE_RETRY (waitpid (-1, &status, WNOHANG))) > 0)
+            if (pid == child)
+              {
+                command_status = status;
+                command_done = true;
+              }
+
+          if (command_done)
+            break;
+          continue;
+        }
+
+      /* SI_KERNEL: the tty sent it to the whole foreground process group,
+       * the command included. Forwarding would deliver it twice. */
+      if (info.si_code != SI_KERNEL)
+        kill (child, sig);
+    }
+
+  /* The container lives as long as the command: orphans and daemons it
+   * left behind go now, not when someone remembers them. */
+  kill (-1, SIGKILL);
+  while (TEMP_FAILURE_RETRY (waitpid (-1, NULL, 0)) > 0)
+    ;
+
+  if (TEMP_FAILURE_RETRY (write (result_fd, &command_status, sizeof command_status)) < 0)
+    { /* the launcher then reports our own status */ }
+  _exit (0);
+}
+
+static void
+move_to_cgroups (const launcher_options *opts, pid_t init_pid)
+{
+  char pid_str[32];
+  size_t i;
+
+  snprintf (pid_str, sizeof pid_str, "%d\n", (int) init_pid);
+
+  for (i = 0; i < opts->n_cgroup_procs; i++)
+    {
+      const char *hint;
+      int err;
+
+      if (write_file (opts->cgroup_procs[i], pid_str) == 0)
+        continue;
+
+      err = errno;
+      if (err == ENOSPC)
+        hint = "a v1 cpuset cgroup needs cpuset.cpus and cpuset.mems set before tasks can join";
+      else if (err == ENOENT)
+        hint = "the host creates this cgroup before starting the launcher; was it removed?";
+      else if (err == EBUSY || err == EOPNOTSUPP)
+        hint = "a cgroup v2 group with controllers enabled for its children cannot hold processes";
+      else
+        hint = "the host prepares these cgroup.procs files; check the cgroup still exists";
+
+      kill (init_pid, SIGKILL);
+      TEMP_FAILURE_RETRY (waitpid (init_pid, NULL, 0));
+      die_full (EXIT_SETUP_FAILED, err, hint, "write %s", opts->cgroup_procs[i]);
+    }
+}
+
+/* Tasks leave a cgroup asynchronously after they are reaped, so rmdir()
+ * may see EBUSY for a few milliseconds. */
+static void
+remove_cgroups (const launcher_options *opts)
+{
+  const struct timespec delay = { .tv_sec = 0, .tv_nsec = RMDIR_BUSY_DELAY_NS };
+  size_t i;
+  int tries;
+
+  for (i = 0; i < opts->n_cgroup_procs; i++)
+    {
+      cleanup_free char *copy = xstrdup (opts->cgroup_procs[i]);
+      const char *dir = dirname (copy);
+
+      for (tries = 0; tries < RMDIR_BUSY_RETRIES; tries++)
+        {
+          if (rmdir (dir) == 0 || errno != EBUSY)
+            break;
+          nanosleep (&delay, NULL);
+        }
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  launcher_options opts;
+  sigset_t signals;
+  siginfo_t info;
+  struct rusage init_usage;
+  cleanup_free char *cwd = NULL;
+  unsigned long clone_flags;
+  pid_t parent_pid;
+  pid_t init_pid;
+  int sync_pipe[2];
+  int result_pipe[2];
+  int init_status = 0;
+  int command_status;
+  bool parent_died = false;
+  ssize_t n;
+
+  /* The host may be gone by the time we report: EPIPE beats dying. */
+  signal (SIGPIPE, SIG_IGN);
+
+  find_status_fd (argc, argv);
+  parse_args (argc, argv, &opts);
+
+  if (geteuid () != 0)
+    die_full (EXIT_SETUP_FAILED, 0, "rootless mode is not supported yet; run as root",
+              "islet-launcher must run as root (euid is %d)", (int) geteuid ());
+
+  if (opts.cwd != NULL)
+    cwd = xstrdup (opts.cwd);
+  else if ((cwd = getcwd (NULL, 0)) == NULL)
+    die_with_error_hint ("pass --cwd", "getcwd");
+
+  /* If the host dies we must clean up its cgroups: ask for SIGHUP, then
+   * check it did not die before we asked. */
+  parent_pid = getppid ();
+  if (prctl (PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0) != 0)
+    die_with_error ("prctl(PR_SET_PDEATHSIG)");
+  if (getppid () != parent_pid)
+    die ("the host process exited before the container started");
+
+  block_signals (&signals);
+
+  if (pipe2 (sync_pipe, O_CLOEXEC) != 0 || pipe2 (result_pipe, O_CLOEXEC) != 0)
+    die_with_error ("pipe2");
+
+  clone_flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+  if (!opts.share_net)
+    clone_flags |= CLONE_NEWNET;
+
+  init_pid = raw_clone (clone_flags);
+  if (init_pid < 0)
+    die_with_error_hint (errno == ENOSPC || errno == EUSERS
+                         ? "a namespace limit was reached (see /proc/sys/user/max_*_namespaces)"
+                         : NULL,
+                         "clone (new pid, mount, uts, ipc%s namespaces)",
+                         opts.share_net ? "" : ", net");
+
+  if (init_pid == 0)
+    {
+      close (sync_pipe[1]);
+      close (result_pipe[0]);
+      run_init (&opts, cwd, &signals, sync_pipe[0], result_pipe[1]);
+    }
+
+  close (sync_pipe[0]);
+  close (result_pipe[1]);
+  if (fcntl (result_pipe[0], F_SETFL, O_NONBLOCK) != 0)
+    die_with_error ("fcntl O_NONBLOCK");
+
+  status_line ("pid %d", (int) init_pid);
+
+  move_to_cgroups (&opts, init_pid);
+
+  /* sync_pipe[1] stays open until we exit: init watches it for hangup. */
+  if (TEMP_FAILURE_RETRY (write (sync_pipe[1], "g", 1)) < 0)
+    { /* init already died: SIGCHLD tells us how */ }
+
+  for (;;)
+    {
+      int sig = (int) TEMP_FAILURE_RETRY (sigwaitinfo (&signals, &info));
+
+      if (sig < 0)
+        die_with_error ("sigwaitinfo");
+
+      if (sig == SIGCHLD)
+        {
+          if (TEMP_FAILURE_RETRY (wait4 (init_pid, &init_status, WNOHANG, &init_usage)) == init_pid)
+            break;
+          continue;
+        }
+
+      if (sig == SIGHUP && getppid () != parent_pid)
+        {
+          /* The host died: nobody will stop or clean up this container. */
+          parent_died = true;
+          kill (init_pid, SIGKILL);
+          continue;
+        }
+
+      /* SI_KERNEL: a tty signal that reached the whole foreground process
+       * group, the container included. */
+      if (info.si_code != SI_KERNEL)
+        kill (init_pid, sig);
+    }
+
+  /* init waited for every process of the container, so its rusage covers
+   * them all; ru_maxrss is the largest single process, in KiB. */
+  status_line ("rusage %ld %lld %lld", init_usage.ru_maxrss,
+               (long long) init_usage.ru_utime.tv_sec * 1000000 + init_usage.ru_utime.tv_usec,
+               (long long) init_usage.ru_stime.tv_sec * 1000000 + init_usage.ru_stime.tv_usec);
+
+  /* Init sends the command's status before it exits; without it (init was
+   * killed, or setup failed), init's own status is the answer. */
+  n = TEMP_FAILURE_RETRY (read (result_pipe[0], &command_status, sizeof command_status));
+  if (n != (ssize_t) sizeof command_status)
+    command_status = init_status;
+
+  if (parent_died)
+    remove_cgroups (&opts);
+
+  if (WIFSIGNALED (command_status))
+    {
+      status_line ("signal %d", WTERMSIG (command_status));
+      return 128 + WTERMSIG (command_status);
+    }
+
+  status_line ("exit %d", WEXITSTATUS (command_status));
+  return WEXITSTATUS (command_status);
+}

@@ -1,0 +1,78 @@
+import { spawn, type StdioOptions } from 'node:child_process'
+import fs from 'node:fs'
+import type { Cgroup, CgroupLimits } from '../cgroups/manager.js'
+import { parseMountInfo } from '../cgroups/mountinfo.js'
+import type { RunOptions } from '../config/options.js'
+import { deriveHostname, resolveContainerOptions } from '../config/resolve.js'
+import { IsletError, describeErrno } from '../errors.js'
+import { resolveLayerDirs } from '../rootfs/layers.js'
+import { mountArgs, planMounts } from '../rootfs/mount-plan.js'
+import { Container } from './container.js'
+import { assertCanIsolate } from './host-check.js'
+import { hostCgroups, nextCgroupName } from './host-cgroups.js'
+import { launcherPath } from './launcher-path.js'
+
+/**
+ * Starts `command` in a fresh container and returns at once; `container.ready` says
+ * whether it came up. The caller owns the child's stdio (`stdio`, default 'pipe'),
+ * the launcher's status pipe is appended after them.
+ */
+export async function startContainer(command: string[], options: RunOptions = {}): Promise<Container> {
+  if (!Array.isArray(command) || command.length === 0 || command.some((a) => typeof a !== 'string')) {
+    throw new IsletError('ERR_ISLET_OPTION', `invalid command: ${JSON.stringify(command)}`, { hint: 'pass the program and its arguments as an array of strings, e.g. [\'node\', \'x.js\']' })
+  }
+  assertCanIsolate()
+  const resolved = resolveContainerOptions(pickContainerOptions(options))
+  const launcher = launcherPath()
+  const cwd = options.cwd ?? process.cwd()
+  const layers = await resolveLayerDirs(resolved.layers)
+  const limits: CgroupLimits = { memoryBytes: resolved.memoryBytes, cpuCores: resolved.cpuCores, pids: resolved.pids }
+  const manager = await hostCgroups()
+  const cgroup = await manager.create(nextCgroupName(), limits)
+  try {
+    const plan = planMounts({
+      mounts: parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')),
+      layers,
+      // The working directory must exist inside even when it lives under the fresh /tmp.
+      keepPaths: [cwd, ...(options.keepPaths ?? [])],
+      writablePaths: options.writablePaths ?? [],
+    })
+    const stdio = normalizeStdio(options.stdio)
+    const statusFd = stdio.length
+    const args = [
+      '--status-fd', String(statusFd),
+      '--hostname', resolved.hostname ?? deriveHostname(command[0]),
+      '--scratch-size', String(resolved.scratchBytes),
+      '--cwd', cwd,
+      ...(resolved.network === 'host' ? ['--share-net'] : []),
+      ...cgroup.procsFiles.flatMap((file) => ['--cgroup-procs', file]),
+      ...mountArgs(plan),
+      '--', ...command,
+    ]
+    const startedAt = Date.now()
+    const child = spawn(launcher, args, {
+      cwd,
+      env: options.env ?? process.env,
+      stdio: [...stdio, 'pipe'],
+      serialization: options.serialization,
+    })
+    return new Container(child, statusFd, cgroup, limits, command, startedAt)
+  } catch (error) {
+    await cgroup.destroy()
+    throw error instanceof IsletError ? error : new IsletError('ERR_ISLET_LAUNCHER', `cannot start the launcher: ${describeErrno(error)}`, { cause: error })
+  }
+}
+
+function pickContainerOptions(options: RunOptions) {
+  const { memory, cpu, pids, hostname, network, layers, scratchSize } = options
+  return { memory, cpu, pids, hostname, network, layers, scratchSize }
+}
+
+/** 'inherit' → ['inherit','inherit','inherit'], so the status pipe can go after the caller's fds. */
+function normalizeStdio(stdio: StdioOptions | undefined): Exclude<StdioOptions, string> {
+  if (stdio === undefined) return ['pipe', 'pipe', 'pipe']
+  if (typeof stdio === 'string') return [stdio, stdio, stdio]
+  return [...stdio]
+}
+
+export type { Cgroup }

@@ -1,0 +1,162 @@
+import { EventEmitter } from 'node:events'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { PoolOptions, PoolWorker, WorkerRequest } from 'vitest/node'
+import { deriveHostname } from '../config/resolve.js'
+import { IsletError } from '../errors.js'
+import type { Container } from '../launcher/container.js'
+import type { RunStats } from '../launcher/run-stats.js'
+import { startContainer } from '../launcher/start-container.js'
+import type { PoolSession } from './pool-session.js'
+import { resolveFileOptions } from './resolve-file-options.js'
+import { isSnapshotMessage } from './snapshot-messages.js'
+import { applySnapshotMessage } from './snapshot-writer.js'
+
+/** Loaded by the worker inside the container: {@link file://./snapshot-environment.ts} */
+const SNAPSHOT_ENVIRONMENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'snapshot-environment.js')
+
+type Message = WorkerRequest & { type?: string; context?: { files?: Array<{ filepath: string }>; config?: Record<string, unknown> } }
+
+/**
+ * Vitest's forks worker, one container per test file. Shaped like Vitest's own
+ * ForksPoolWorker, with one difference: the container needs the file's settings,
+ * and the file arrives only with the `run` message. So `start` is answered at once
+ * and the container is spawned on `run`, with the original `start` sent first.
+ */
+export class ContainerPoolWorker implements PoolWorker {
+  readonly name: string
+  /** Transformed modules travel over IPC: the host's cache dir under /tmp is not in the container's fresh /tmp. */
+  readonly cacheFs = false
+  private readonly events = new EventEmitter()
+  private readonly entrypoint: string
+  private container: Container | undefined
+  private startMessage: Message | undefined
+  private file: string | undefined
+  private stopping = false
+
+  constructor(private readonly options: PoolOptions, private readonly session: PoolSession) {
+    this.name = session.name
+    /** Vitest's forks entry: {@link file://./../../node_modules/vitest/dist/workers/forks.js} */
+    this.entrypoint = path.resolve(options.distPath, 'workers/forks.js')
+  }
+
+  on(event: string, callback: (arg: any) => void): void {
+    this.events.on(event, callback)
+  }
+
+  off(event: string, callback: (arg: any) => void): void {
+    this.events.off(event, callback)
+  }
+
+  deserialize(data: unknown): unknown {
+    return data
+  }
+
+  async start(): Promise<void> {
+    await this.session.checkProject(this.options.project)
+  }
+
+  send(message: WorkerRequest): void {
+    const m = message as Message
+    // After `stop` the worker may leave on its own: that exit is no failure.
+    if (m.type === 'stop') this.stopping = true
+    if (this.container) {
+      this.container.child.send(m)
+      return
+    }
+    if (m.type === 'start') {
+      this.startMessage = m
+      setImmediate(() => this.reply({ type: 'started' }))
+    } else if (m.type === 'run' || m.type === 'collect') {
+      this.launch(m).catch((error) => this.fail(error))
+    } else if (m.type === 'stop') {
+      setImmediate(() => this.reply({ type: 'stopped' }))
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    const container = this.container
+    if (!container) return
+    const stats = await container.stop().catch(() => null)
+    container.child.stdout?.unpipe(this.options.project.vitest.logger.outputStream)
+    container.child.stderr?.unpipe(this.options.project.vitest.logger.errorStream)
+    if (stats && this.file) this.session.record(this.options.project, this.file, stats)
+  }
+
+  private async launch(run: Message): Promise<void> {
+    const files = run.context?.files ?? []
+    if (files.length !== 1) {
+      throw new IsletError('ERR_ISLET_POOL', `islet runs one test file per container but was given ${files.length}: ${files.map((f) => f.filepath).join(', ')}`, {
+        hint: 'this happens with isolate: false and maxWorkers: 1; keep isolate: true with the islet pool',
+      })
+    }
+    const file = (this.file = files[0].filepath)
+    const project = this.options.project
+    const root = project.config.root
+    const options = resolveFileOptions(this.session.options, root, file)
+    const logger = project.vitest.logger
+    const container = await startContainer([process.execPath, ...this.options.execArgv, this.entrypoint], {
+      ...options,
+      hostname: options.hostname ?? deriveHostname(path.relative(root, file)),
+      cwd: process.cwd(),
+      env: this.options.env as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      // Paths the worker must find at the same place even if they live under /tmp.
+      keepPaths: [root, path.resolve(this.options.distPath, '..'), path.dirname(process.execPath), path.dirname(SNAPSHOT_ENVIRONMENT)],
+    })
+    this.container = container
+    const { child } = container
+    child.stdout?.pipe(logger.outputStream, { end: false })
+    child.stderr?.pipe(logger.errorStream, { end: false })
+    child.on('error', (error) => this.events.emit('error', error))
+    child.on('message', (message: any) => {
+      if (isSnapshotMessage(message)) {
+        const problem = applySnapshotMessage(message, root)
+        if (problem) logger.warn(`[islet] ${path.relative(root, file)}: ${problem}`)
+      } else if (message?.__vitest_worker_response__ && message.type === 'started') {
+        // Already answered in send(); a failed start inside still has to surface.
+        if (message.error) this.fail(message.error)
+        else child.send(run)
+      } else {
+        this.events.emit('message', message)
+      }
+    })
+    // Queued in the IPC socket until Node inside reads it: no round trip is spent waiting for `ready`.
+    // `run` follows the worker's own `started`, as Vitest's PoolRunner orders them.
+    const start = this.withIsletSnapshots(this.startMessage)
+    if (start) child.send(start)
+    else child.send(run)
+    await container.ready.catch((error) => {
+      throw new IsletError('ERR_ISLET_POOL', `${path.relative(root, file)}: ${error.shortMessage ?? error.message}`, { hint: error.hint, cause: error })
+    })
+    container.finished.then((stats) => {
+      if (this.stopping) return
+      this.session.record(project, file, stats)
+      this.fail(new IsletError('ERR_ISLET_POOL', `${path.relative(root, file)}: ${unexpectedEnd(stats)}`))
+    }, (error) => this.fail(error))
+  }
+
+  /** The worker's snapshot writes must reach the host; unless the user brought their own environment. */
+  private withIsletSnapshots(start: Message | undefined): Message | undefined {
+    const config = start?.context?.config
+    if (!start || !config || config.snapshotEnvironment) return start
+    return { ...start, context: { ...start.context, config: { ...config, snapshotEnvironment: SNAPSHOT_ENVIRONMENT } } } as Message
+  }
+
+  private reply(response: Record<string, unknown>): void {
+    this.events.emit('message', { __vitest_worker_response__: true, ...response })
+  }
+
+  private fail(error: unknown): void {
+    // Vitest listens for errors only while a file runs; an 'error' nobody hears would throw.
+    if (this.stopping || this.events.listenerCount('error') === 0) return
+    this.events.emit('error', error)
+  }
+}
+
+function unexpectedEnd(stats: RunStats): string {
+  if (stats.diagnosis) return stats.diagnosis
+  return stats.signal ? `the test worker was killed by ${stats.signal}` : `the test worker exited with code ${stats.exitCode} before the file finished`
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { TestProject } from 'vitest/node'
+import type { RunStats } from '../launcher/run-stats.js'
+import type { IsletPoolOptions } from './pool-options.js'
+import { resolveFileOptions } from './resolve-file-options.js'
+import { formatReport, reportJson, type FileStats } from './stats-report.js'
+
+/**
+ * What one `islet({...})` shares across its workers: the options, the per-project
+ * check of every file's docblock (so a bad value fails the run before any test),
+ * and the stats behind `report`.
+ */
+export class PoolSession {
+  readonly name = 'islet'
+  private readonly checked = new WeakMap<TestProject, Promise<void>>()
+  private stats: FileStats[] = []
+  private reporterAdded = false
+
+  constructor(readonly options: IsletPoolOptions) {}
+
+  /** Validates every test file's `@islet` docblock once per project. */
+  checkProject(project: TestProject): Promise<void> {
+    let check = this.checked.get(project)
+    if (!check) {
+      check = project.globTestFiles().then(({ testFiles }) => {
+        for (const file of testFiles) resolveFileOptions(this.options, project.config.root, file)
+      })
+      this.checked.set(project, check)
+    }
+    this.addReporter(project)
+    return check
+  }
+
+  record(project: TestProject, file: string, stats: RunStats): void {
+    this.stats.push({ project: project.name, file: path.relative(project.config.root, file), ...stats })
+  }
+
+  /** Vitest reads its reporter list at every event, so the summary can join it from here. */
+  private addReporter(project: TestProject): void {
+    if (this.reporterAdded || !this.options.report) return
+    this.reporterAdded = true
+    const vitest = project.vitest
+    const report = this.options.report
+    // `reporters` is not in Vitest's public types, but report() reads this very array.
+    ;(vitest as unknown as { reporters: Array<Record<string, unknown>> }).reporters.push({
+      onTestRunStart: () => { this.stats = [] },
+      onTestRunEnd: () => {
+        vitest.logger.log(formatReport(this.stats))
+        if (typeof report === 'string') {
+          const file = path.resolve(vitest.config.root, report)
+          fs.mkdirSync(path.dirname(file), { recursive: true })
+          fs.writeFileSync(file, reportJson(this.stats))
+        }
+      },
+    })
+  }
+}
