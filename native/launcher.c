@@ -54,6 +54,7 @@ typedef struct {
   const char **cgroup_procs;
   size_t n_cgroup_procs;
   const char *scratch_size;
+  const char *layers;
   const char *cwd;
   mount_op *mount_ops;
   size_t n_mount_ops;
@@ -92,6 +93,7 @@ usage (FILE *out)
            "  --scratch-size BYTES       size of the scratch tmpfs holding all writes\n"
            "  --cwd DIR                  working directory inside the container\n"
            "  --overlay TARGET LOWERDIRS overlay on TARGET; LOWERDIRS escaped, relative to /\n"
+           "  --layers LOWERDIRS         read-only layers stacked over every overlay; escaped, relative to /\n"
            "  --bind-ro TARGET           read-only bind of the host's TARGET\n"
            "  --bind-rw TARGET           read-write bind of the host's TARGET\n"
            "  --tmpfs TARGET             a fresh, empty, world-writable directory on TARGET\n"
@@ -228,6 +230,12 @@ parse_args (int argc, char **argv, launcher_options *opts)
         }
       else if (strcmp (arg, "--cwd") == 0)
         opts->cwd = need_arg (argc, argv, i++, 1);
+      else if (strcmp (arg, "--layers") == 0)
+        {
+          opts->layers = need_arg (argc, argv, i++, 1);
+          if (opts->layers[0] == '\0')
+            die_usage ("--layers: LOWERDIRS is empty");
+        }
       else if (strcmp (arg, "--overlay") == 0)
         {
           const char *lowerdirs = need_arg (argc, argv, i, 2);
@@ -413,7 +421,7 @@ run_init (const launcher_options *opts, const char *cwd, const sigset_t *signals
   if (unshare (CLONE_NEWCGROUP) != 0 && errno != EINVAL)
     die_with_error ("unshare(CLONE_NEWCGROUP)");
 
-  setup_rootfs (opts->mount_ops, opts->n_mount_ops, opts->scratch_size);
+  setup_rootfs (opts->mount_ops, opts->n_mount_ops, opts->scratch_size, opts->layers);
 
   if (sethostname (opts->hostname, strlen (opts->hostname)) != 0)
     die_with_error ("sethostname %s", opts->hostname);

@@ -10,6 +10,7 @@
  *   /upper/<i>   overlay upper dir of the i-th mount op
  *   /work/<i>    overlay work dir of the i-th mount op
  *   /tmpfs/<i>   the fresh directory behind the i-th --tmpfs op
+ *   /layers      the read-only stack of --layers, when given
  */
 #define _GNU_SOURCE
 
@@ -28,6 +29,10 @@
 #define SCRATCH_MOUNT_POINT "/tmp"
 #define OLDROOT "/oldroot"
 #define NEWROOT "/newroot"
+#define LAYERS "/layers"
+#define LAYERS_FLOOR "/layers-floor"
+
+static bool have_layers;
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
@@ -249,9 +254,66 @@ copy_root_attributes (const char *lowerdirs, const char *upper)
     die_with_error ("chmod %s", upper);
 }
 
+/* overlayfs splits options on ',' and lowerdir on ':', with '\\' as the
+ * escape for both: a path holding any of them must be escaped. */
+static char *
+escape_overlay_path (const char *path)
+{
+  char *res = xmalloc (strlen (path) * 2 + 1);
+  char *out = res;
+
+  for (; *path != '\0'; path++)
+    {
+      if (*path == '\\' || *path == ',' || *path == ':')
+        *out++ = '\\';
+      *out++ = *path;
+    }
+  *out = '\0';
+  return res;
+}
+
+/* The layers' own copy of op->target (when they have one) goes above the
+ * host's. */
+static char *
+lowerdirs_with_layers (const mount_op *op)
+{
+  cleanup_free char *in_layers = NULL;
+  cleanup_free char *escaped = NULL;
+  struct stat st;
+
+  if (!have_layers)
+    return xstrdup (op->lowerdirs);
+  in_layers = xasprintf (LAYERS "%s", strcmp (op->target, "/") == 0 ? "" : op->target);
+  if (stat (in_layers, &st) != 0 || !S_ISDIR (st.st_mode))
+    return xstrdup (op->lowerdirs);
+  escaped = escape_overlay_path (in_layers);
+  return xasprintf ("%s:%s", escaped, op->lowerdirs);
+}
+
+/* overlayfs refuses a lower layer that sits inside another one of the same
+ * filesystem (it walks each layer's ancestors looking for the others and
+ * fails with ELOOP). Layers kept on the host's disk always sit inside the
+ * host's root, so they are first stacked into an overlay of their own: a
+ * separate superblock, read-only, that the per-mount overlays then use as
+ * one lower layer. The empty floor keeps the two-lowerdir minimum that a
+ * read-only overlay needs. */
+static void
+mount_layers (const char *layers)
+{
+  cleanup_free char *options = NULL;
+
+  ensure_dir (LAYERS, 0755);
+  ensure_dir (LAYERS_FLOOR, 0755);
+  options = xasprintf ("lowerdir=%s:" LAYERS_FLOOR, layers);
+  if (mount ("overlay", LAYERS, "overlay", MS_RDONLY, options) != 0)
+    die_mount ("overlay", "mount the layer stack (lowerdir=%s)", layers);
+  have_layers = true;
+}
+
 static void
 mount_overlay (const mount_op *op, size_t index, const char *dest)
 {
+  cleanup_free char *lowerdirs = lowerdirs_with_layers (op);
   cleanup_free char *upper = xasprintf ("/upper/%zu", index);
   cleanup_free char *work = xasprintf ("/work/%zu", index);
   cleanup_free char *options = NULL;
@@ -265,14 +327,14 @@ mount_overlay (const mount_op *op, size_t index, const char *dest)
     die_with_error ("mkdir %s", upper);
   if (mkdir (work, 0755) != 0)
     die_with_error ("mkdir %s", work);
-  copy_root_attributes (op->lowerdirs, upper);
+  copy_root_attributes (lowerdirs, upper);
 
   /* mount(2) copies at most one page of options. upper and work are our
    * own paths, free of characters that would need escaping; lowerdirs
    * arrive escaped from the host. */
   options = xmalloc ((size_t) page_size);
   len = snprintf (options, (size_t) page_size, "lowerdir=%s,upperdir=%s,workdir=%s",
-                  op->lowerdirs, upper, work);
+                  lowerdirs, upper, work);
   if (len < 0 || len >= page_size)
     die_full (EXIT_SETUP_FAILED, 0, "use fewer or shorter layer paths",
               "overlay options for %s are %d bytes, more than the page size (%ld)",
@@ -282,13 +344,13 @@ mount_overlay (const mount_op *op, size_t index, const char *dest)
     return;
 
   if (is_root)
-    die_mount ("overlay", "mount overlay on / (lowerdir=%s)", op->lowerdirs);
+    die_mount ("overlay", "mount overlay on / (lowerdir=%s)", lowerdirs);
 
   /* Degrade rather than fail: the test still sees the host's files, it just
    * cannot write them. */
   err = errno;
   status_warning ("overlay on %s failed (lowerdir=%s): %s (%s); using a read-only bind of the host's %s",
-                  op->target, op->lowerdirs, strerror (err), errno_name (err), op->target);
+                  op->target, lowerdirs, strerror (err), errno_name (err), op->target);
   host_path = xasprintf (OLDROOT "%s", op->target);
   bind_mount (host_path, dest, true);
 }
@@ -438,7 +500,8 @@ setup_dev (void)
 }
 
 void
-setup_rootfs (const mount_op *ops, size_t n_ops, const char *scratch_size)
+setup_rootfs (const mount_op *ops, size_t n_ops, const char *scratch_size,
+              const char *layers)
 {
   cleanup_free char *scratch_options = NULL;
   size_t i;
@@ -477,6 +540,9 @@ setup_rootfs (const mount_op *ops, size_t n_ops, const char *scratch_size)
   /* lowerdirs are relative to the host's root. */
   if (chdir (OLDROOT) != 0)
     die_with_error ("chdir " OLDROOT);
+
+  if (layers != NULL)
+    mount_layers (layers);
 
   /* pivot_root() needs the new root to be a mount point; an overlay of "/"
    * (always the first op when present) makes it one, otherwise bind it on

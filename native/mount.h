@@ -21,5 +21,8 @@ typedef struct {
 /* Runs in the container's init, inside its fresh mount namespace. Builds the
  * new root from ops (in order), adds /proc, /sys and /dev, and pivots into
  * it. On return the host tree is no longer reachable and the cwd is "/".
- * scratch_size is the tmpfs size= value, or NULL for the kernel default. */
-void setup_rootfs (const mount_op *ops, size_t n_ops, const char *scratch_size);
+ * scratch_size is the tmpfs size= value, or NULL for the kernel default.
+ * layers (escaped, host-root-relative, topmost first, or NULL) are stacked
+ * over every overlay op at the same path. */
+void setup_rootfs (const mount_op *ops, size_t n_ops, const char *scratch_size,
+                   const char *layers);

@@ -3,15 +3,17 @@
 # setup.sh copies this file to /init in the initramfs.
 #
 # Stage 1 (in the initramfs) builds the root: the host's / arrives read-only
-# over 9p and gets a tmpfs overlay on top, so the guest sees the host's paths
-# (node, the checkout, node_modules) and every write stays in guest memory.
+# (9p under kvm, hostfs under uml) and gets a tmpfs overlay on top, so the
+# guest sees the host's paths (node, the checkout, node_modules) and every
+# write stays in guest memory.
 # Stage 2 (after switch_root) runs the job and powers off.
 #
 # Protocol with run.sh (everything else is ordinary output):
-#   kernel cmdline  islet.job=<host path of a bash script>  islet.modules=<dir>
-#                   islet.stdout_tty=0|1  islet.stderr_tty=0|1
-#   hvc0 / hvc1     the job's stdout / stderr
-#   ttyS0           kernel console (quiet), init's own errors, and the last
+#   kernel cmdline  islet.backend=kvm|uml  islet.job=<host path of a bash script>
+#                   islet.modules=<dir>  islet.stdout_tty=0|1  islet.stderr_tty=0|1
+#   job's stdout    kvm: hvc0 (virtio console)  uml: tty1 (con1)
+#   job's stderr    kvm: hvc1                   uml: tty2 (con2)
+#   /dev/console    kernel console (quiet), init's own errors, and the last
 #                   line "ISLET_VM_EXIT=<n>" that carries the job's exit code
 
 BB=/bin/busybox
@@ -23,8 +25,9 @@ fail() {
     $BB poweroff -f
 }
 
+# Reads $CMDLINE, not /proc/cmdline: stage 1 moves /proc away before it is done.
 cmdline_value() {
-    for word in $(cat /proc/cmdline); do
+    for word in $CMDLINE; do
         case $word in "$1="*) echo "${word#*=}"; return ;; esac
     done
 }
@@ -33,19 +36,27 @@ stage1() {
     $BB mkdir -p /bin && $BB --install -s /bin
     export PATH=/bin
     mount -t proc proc /proc
+    CMDLINE=$(cat /proc/cmdline)
     mount -t sysfs sysfs /sys
-    mount -t devtmpfs devtmpfs /dev
+    mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 
     while read -r mod; do
         insmod "/lib/modules/$mod" || fail "insmod $mod failed"
     done </lib/modules/load-order
 
     mkdir -p /mnt/lower /mnt/rw /mnt/root
-    # cache=loose: the host tree does not change under a test run, so the
-    # guest may cache pages and dentries, which is what makes 9p bearable.
-    # msize: fewer round trips for node_modules reads (virtio caps it at 512k).
-    mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /mnt/lower ||
-        fail 'mounting the host root (9p tag hostroot) failed'
+    if [ "$(cmdline_value islet.backend)" = uml ]; then
+        # hostfs reads the host's files with the UML process's rights; ro is
+        # the guest's promise only, the overlay above keeps it.
+        mount -t hostfs -o ro,/ hostroot /mnt/lower ||
+            fail 'mounting the host root (hostfs) failed'
+    else
+        # cache=loose: the host tree does not change under a test run, so the
+        # guest may cache pages and dentries, which is what makes 9p bearable.
+        # msize: fewer round trips for node_modules reads (virtio caps it at 512k).
+        mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /mnt/lower ||
+            fail 'mounting the host root (9p tag hostroot) failed'
+    fi
     mount -t tmpfs -o mode=755,size=75% islet-rw /mnt/rw
     mkdir -p /mnt/rw/upper /mnt/rw/work
     # The guest root is an overlay (depth 1) over 9p; islet stacks its own
@@ -101,6 +112,8 @@ connect_stream() { # <fd> <device> <tty 0|1>
 }
 
 stage2() {
+    BB=$STAGE2_DIR/busybox
+    CMDLINE=$(cat /proc/cmdline)
     mkdir -p "$STAGE2_DIR/bin"
     "$STAGE2_DIR/busybox" --install -s "$STAGE2_DIR/bin"
     export PATH=$STAGE2_DIR/bin
@@ -115,15 +128,20 @@ stage2() {
             echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control
     done
 
+    if [ "$(cmdline_value islet.backend)" = uml ]; then
+        out=/dev/tty1 err=/dev/tty2
+    else
+        out=/dev/hvc0 err=/dev/hvc1
+    fi
     # hvc ports appear once virtio_console has probed; give them a moment.
     i=0
-    while [ ! -e /dev/hvc1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-    [ -e /dev/hvc1 ] || fail 'virtio console ports hvc0/hvc1 did not appear'
+    while [ ! -e $err ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -e $err ] || fail "output ports $out and $err did not appear"
 
     (
         exec </dev/null
-        connect_stream 1 /dev/hvc0 "$(cmdline_value islet.stdout_tty)"
-        connect_stream 2 /dev/hvc1 "$(cmdline_value islet.stderr_tty)"
+        connect_stream 1 $out "$(cmdline_value islet.stdout_tty)"
+        connect_stream 2 $err "$(cmdline_value islet.stderr_tty)"
         # The host's bash runs the job: run.sh quoted it with printf %q.
         /bin/bash "$STAGE2_DIR/job.sh"
         rc=$?
@@ -133,7 +151,7 @@ stage2() {
     )
     rc=$?
     sync
-    echo "ISLET_VM_EXIT=$rc" >/dev/ttyS0
+    echo "ISLET_VM_EXIT=$rc" >/dev/console
     poweroff -f
 }
 

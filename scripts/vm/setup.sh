@@ -1,18 +1,23 @@
 #!/bin/bash
-# Prepares everything scripts/vm/run.sh needs to boot the cgroup-v2 test VM:
-# host packages, a Debian kernel unpacked into a cache (never into /boot) and
+# Prepares everything scripts/vm/run.sh needs to boot the cgroup-v2 test VM
+# for the backend backend.sh selects: host packages, a Debian kernel unpacked
+# into a cache (never installed: not into /boot, not into dpkg's database) and
 # a small initramfs built around scripts/vm/init.sh.
+#   kvm: linux-image-<abi>-amd64 (what linux-image-amd64 depends on) + qemu
+#   uml: user-mode-linux (the kernel is the program /usr/bin/linux.uml)
 #
 # Idempotent and cheap on the second run: every step checks a stamp before it
 # does anything slow, and apt is only asked when something is missing.
 # Set ISLET_VM_REFRESH=1 to re-resolve the newest Debian kernel.
 #
-# Output: ${ISLET_VM_CACHE:-/var/cache/islet-vm}/current.env, sourced by run.sh.
+# Output: ${ISLET_VM_CACHE:-/var/cache/islet-vm}/current-<backend>.env, sourced by run.sh.
 set -euo pipefail
 
 readonly CACHE=${ISLET_VM_CACHE:-/var/cache/islet-vm}
 readonly HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly INIT_SCRIPT=$HERE/init.sh
+# shellcheck source=backend.sh
+. "$HERE/backend.sh"
 
 # Modules the initramfs must load before the root filesystem exists.
 # Why 9p and not virtiofs: 9p is served by qemu itself (no virtiofsd daemon, no
@@ -22,13 +27,15 @@ readonly INIT_SCRIPT=$HERE/init.sh
 # test run that reads node_modules a few times.
 # virtio_console: the command's stdout/stderr leave the guest on hvc0/hvc1 so
 # they never mix with the kernel's console on ttyS0.
-readonly BOOT_MODULES=(virtio_pci 9pnet_virtio 9p overlay virtio_console)
+readonly KVM_BOOT_MODULES=(virtio_pci 9pnet_virtio 9p overlay virtio_console)
+# UML has hostfs and its consoles built in; only overlayfs is a module.
+readonly UML_BOOT_MODULES=(overlay)
 
 log() { printf 'islet-vm setup: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 have_host_tools() {
-    command -v qemu-system-x86_64 >/dev/null &&
+    { [ "$VM_BACKEND" = uml ] || command -v qemu-system-x86_64 >/dev/null; } &&
         command -v depmod >/dev/null &&
         command -v modprobe >/dev/null &&
         command -v cpio >/dev/null &&
@@ -48,16 +55,22 @@ apt_update_once() {
 
 install_host_tools() {
     have_host_tools && return 0
-    [ "$(id -u)" = 0 ] || die 'qemu-system-x86, busybox-static, kmod and cpio are missing; run this script as root once to install them'
+    local pkgs=(busybox-static kmod cpio coreutils)
+    [ "$VM_BACKEND" = uml ] || pkgs+=(qemu-system-x86)
+    [ "$(id -u)" = 0 ] || die "some of ${pkgs[*]} are missing; run this script as root once to install them"
     apt_update_once
-    log 'installing qemu-system-x86 busybox-static kmod cpio'
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        qemu-system-x86 busybox-static kmod cpio coreutils >&2
+    log "installing ${pkgs[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >&2
     have_host_tools || die 'host tools still missing after apt-get install'
 }
 
-# The package linux-image-amd64 depends on, e.g. linux-image-6.1.0-56-amd64.
+# kvm: the package linux-image-amd64 depends on, e.g. linux-image-6.1.0-56-amd64.
+# uml: user-mode-linux, which has no ABI-named twin.
 resolve_kernel_package() {
+    if [ "$VM_BACKEND" = uml ]; then
+        echo user-mode-linux
+        return 0
+    fi
     local pkg
     pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
         awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
@@ -89,6 +102,12 @@ fetch_kernel() {
     mkdir -p "$dir"
     dpkg-deb -x "$tmp"/"$pkg"_*.deb "$dir"
     rm -rf "$tmp"
+    # UML keeps its modules in usr/lib/uml/modules; give them the standard
+    # layout so everything below treats both kernels alike.
+    if [ -d "$dir/usr/lib/uml/modules" ]; then
+        mkdir -p "$dir/lib"
+        ln -s ../usr/lib/uml/modules "$dir/lib/modules"
+    fi
     # modules.dep is normally made by the package's postinst; make it here so
     # modprobe works both below and inside the guest (which sees this cache).
     depmod -b "$dir" "$(kernel_version "$dir")"
@@ -96,16 +115,29 @@ fetch_kernel() {
     printf '%s\n' "$dir"
 }
 
-kernel_version() { ls "$1/lib/modules"; }
+kernel_version() { ls "$1/lib/modules/"; }
+
+kernel_image() { # <dir> <version>
+    if [ "$VM_BACKEND" = uml ]; then
+        echo "$1/usr/bin/linux.uml"
+    else
+        echo "$1/boot/vmlinuz-$2"
+    fi
+}
 
 # Builds an uncompressed initramfs (unpacking is faster than decompressing a
 # ~3 MB archive) whose name carries a hash of every input, so a changed
 # init.sh, kernel or busybox produces a new file and an unchanged one is reused.
 build_initramfs() {
-    local kdir=$1 kver=$2 key out stage mod
-    key=$(cat "$INIT_SCRIPT" "${BASH_SOURCE[0]}" /bin/busybox <(printf '%s\n' "$kver" "${BOOT_MODULES[@]}") |
+    local kdir=$1 kver=$2 key out stage mod modules
+    if [ "$VM_BACKEND" = uml ]; then
+        modules=("${UML_BOOT_MODULES[@]}")
+    else
+        modules=("${KVM_BOOT_MODULES[@]}")
+    fi
+    key=$(cat "$INIT_SCRIPT" "${BASH_SOURCE[0]}" /bin/busybox <(printf '%s\n' "$kver" "${modules[@]}") |
         sha256sum | cut -c1-16)
-    out=$CACHE/initramfs-$kver-$key.cpio
+    out=$CACHE/initramfs-$VM_BACKEND-$kver-$key.cpio
     if [ -f "$out" ]; then
         printf '%s\n' "$out"
         return 0
@@ -119,7 +151,7 @@ build_initramfs() {
     # The kernel opens /dev/console for init's stdio before init can mount devtmpfs.
     mknod -m 600 "$stage/dev/console" c 5 1
     # Load order from modprobe; duplicates dropped, builtins skipped.
-    for mod in "${BOOT_MODULES[@]}"; do
+    for mod in "${modules[@]}"; do
         modprobe -d "$kdir" -S "$kver" --show-depends "$mod"
     done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r mod; do
         cp "$mod" "$stage/lib/modules/"
@@ -129,15 +161,17 @@ build_initramfs() {
     mv "$out.tmp" "$out"
     rm -rf "$stage"
     # Older initramfs images are dead weight once a new one exists.
-    find "$CACHE" -maxdepth 1 -name 'initramfs-*.cpio' ! -path "$out" -delete
+    find "$CACHE" -maxdepth 1 -name "initramfs-$VM_BACKEND-*.cpio" ! -path "$out" -delete
     printf '%s\n' "$out"
 }
 
 main() {
+    select_vm_backend
+    log "backend $VM_BACKEND: $VM_BACKEND_REASON"
     mkdir -p "$CACHE"
     install_host_tools
 
-    local pkg kdir kver initrd env_file=$CACHE/current.env
+    local pkg kdir kver initrd env_file=$CACHE/current-$VM_BACKEND.env
     # Reuse the kernel we already have unless asked to look for a newer one:
     # a second run must not depend on apt being reachable.
     pkg=
@@ -152,12 +186,12 @@ main() {
     cat >"$env_file.tmp" <<EOF
 ISLET_VM_KERNEL_PKG=$pkg
 ISLET_VM_KERNEL_VERSION=$kver
-ISLET_VM_KERNEL=$kdir/boot/vmlinuz-$kver
+ISLET_VM_KERNEL=$(kernel_image "$kdir" "$kver")
 ISLET_VM_MODULES=$kdir/lib/modules/$kver
 ISLET_VM_INITRD=$initrd
 EOF
     mv "$env_file.tmp" "$env_file"
-    log "ready: kernel $kver, $initrd"
+    log "ready: $VM_BACKEND kernel $kver, $initrd"
 }
 
 main "$@"

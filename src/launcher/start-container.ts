@@ -5,7 +5,7 @@ import { parseMountInfo } from '../cgroups/mountinfo.js'
 import type { RunOptions } from '../config/options.js'
 import { deriveHostname, resolveContainerOptions } from '../config/resolve.js'
 import { IsletError, describeErrno } from '../errors.js'
-import { resolveLayerDirs } from '../rootfs/layers.js'
+import { layerCacheDir, resolveLayerDirs } from '../rootfs/layers.js'
 import { mountArgs, planMounts } from '../rootfs/mount-plan.js'
 import { Container } from './container.js'
 import { assertCanIsolate } from './host-check.js'
@@ -25,14 +25,13 @@ export async function startContainer(command: string[], options: RunOptions = {}
   const resolved = resolveContainerOptions(pickContainerOptions(options))
   const launcher = launcherPath()
   const cwd = options.cwd ?? process.cwd()
-  const layers = await resolveLayerDirs(resolved.layers)
+  const layers = await resolveLayerDirs(resolved.layers, layerCacheDir(options.env ?? process.env))
   const limits: CgroupLimits = { memoryBytes: resolved.memoryBytes, cpuCores: resolved.cpuCores, pids: resolved.pids }
   const manager = await hostCgroups()
   const cgroup = await manager.create(nextCgroupName(), limits)
   try {
     const plan = planMounts({
       mounts: parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')),
-      layers,
       // The working directory must exist inside even when it lives under the fresh /tmp.
       keepPaths: [cwd, ...(options.keepPaths ?? [])],
       writablePaths: options.writablePaths ?? [],
@@ -46,7 +45,7 @@ export async function startContainer(command: string[], options: RunOptions = {}
       '--cwd', cwd,
       ...(resolved.network === 'host' ? ['--share-net'] : []),
       ...cgroup.procsFiles.flatMap((file) => ['--cgroup-procs', file]),
-      ...mountArgs(plan),
+      ...mountArgs(plan, layers),
       '--', ...command,
     ]
     const startedAt = Date.now()

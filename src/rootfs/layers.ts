@@ -20,6 +20,7 @@ export function layerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * mtime so a changed tarball is unpacked again and an unchanged one costs a stat.
  */
 export async function resolveLayerDirs(layers: string[], cacheDir = layerCacheDir()): Promise<string[]> {
+  if (layers.length === 0) return []
   const dirs: string[] = []
   for (const layer of layers) {
     const abs = path.resolve(layer)

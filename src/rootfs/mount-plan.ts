@@ -12,8 +12,6 @@ export type MountOp =
 
 export interface MountPlanInput {
   mounts: MountInfoEntry[]
-  /** Layer directories (already unpacked), lowest first. */
-  layers: string[]
   /** Host paths that must stay visible (copy-on-write) although the fresh /tmp hides them. */
   keepPaths: string[]
   /** Host paths bound read-write. */
@@ -40,7 +38,7 @@ export function isBelow(p: string, dir: string): boolean {
 
 /**
  * Turns the host's mount table into the rootfs recipe: every host mount that holds
- * data becomes a copy-on-write overlay at the same path (layers stacked above it),
+ * data becomes a copy-on-write overlay at the same path,
  * parents before children, so programs, the project and node_modules sit where they
  * always do and every write lands in the scratch layer.
  */
@@ -58,26 +56,24 @@ export function planMounts(input: MountPlanInput): MountOp[] {
   const ops: MountOp[] = []
   for (const target of targets) {
     ops.push(target === '/' || isDirectory(target)
-      ? { kind: 'overlay', target, lowerdir: lowerdirOption(lowersFor(target, input.layers)) }
+      ? { kind: 'overlay', target, lowerdir: lowerdirOption([target]) }
       : { kind: 'bind-ro', target })
   }
   ops.push({ kind: 'tmpfs', target: FRESH_TMP })
   for (const keep of dedupe(input.keepPaths.filter((p) => isBelow(p, FRESH_TMP) && p !== FRESH_TMP))) {
-    ops.push({ kind: 'overlay', target: keep, lowerdir: lowerdirOption(lowersFor(keep, input.layers)) })
+    ops.push({ kind: 'overlay', target: keep, lowerdir: lowerdirOption([keep]) })
   }
   for (const p of dedupe(input.writablePaths)) ops.push({ kind: 'bind-rw', target: p })
   return ops
 }
 
-/** The launcher's argv for a plan. */
-export function mountArgs(ops: MountOp[]): string[] {
-  return ops.flatMap((op) => op.kind === 'overlay' ? ['--overlay', op.target, op.lowerdir] : [`--${op.kind}`, op.target])
-}
-
-/** Each layer's copy of `target` (topmost layer first), then the host's own. */
-function lowersFor(target: string, layers: string[]): string[] {
-  const fromLayers = [...layers].reverse().map((layer) => path.join(layer, target)).filter(defaultIsDirectory)
-  return [...fromLayers, target]
+/**
+ * The launcher's argv for a plan. Layers (lowest first) become one read-only
+ * stack that the launcher puts above every overlay at the same path.
+ */
+export function mountArgs(ops: MountOp[], layers: string[] = []): string[] {
+  const layerArgs = layers.length ? ['--layers', lowerdirOption([...layers].reverse())] : []
+  return [...layerArgs, ...ops.flatMap((op) => op.kind === 'overlay' ? ['--overlay', op.target, op.lowerdir] : [`--${op.kind}`, op.target])]
 }
 
 /** Keep only outermost paths: a kept directory already shows everything below it. */

@@ -1,7 +1,4 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseMountInfo } from '../../../src/cgroups/mountinfo.js'
 import { mountArgs, planMounts } from '../../../src/rootfs/mount-plan.js'
 
@@ -24,7 +21,7 @@ const files = new Set(['/etc/hostname'])
 const isDirectory = (p: string) => !files.has(p)
 
 describe('planMounts', () => {
-  const ops = planMounts({ mounts: parseMountInfo(HOST), layers: [], keepPaths: [], writablePaths: [], isDirectory })
+  const ops = planMounts({ mounts: parseMountInfo(HOST), keepPaths: [], writablePaths: [], isDirectory })
 
   it('overlays every data mount, parents first, and skips what the launcher rebuilds', () => {
     expect(ops).toEqual([
@@ -40,7 +37,7 @@ describe('planMounts', () => {
 
   it('brings back kept paths under the fresh /tmp, outermost only, and binds writable paths last', () => {
     const plan = planMounts({
-      mounts: parseMountInfo(HOST), layers: [], isDirectory,
+      mounts: parseMountInfo(HOST), isDirectory,
       keepPaths: ['/tmp/ci/project', '/tmp/ci/project/node_modules', '/home/me', '/tmp/cache'],
       writablePaths: ['/home/me/project/__snapshots__'],
     })
@@ -59,18 +56,10 @@ describe('planMounts', () => {
   })
 })
 
-describe('planMounts with layers', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'islet-plan-'))
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
-
-  it('stacks each layer\'s copy of a mount above the host, topmost first', () => {
-    const low = path.join(root, 'low,1')
-    const high = path.join(root, 'high')
-    fs.mkdirSync(path.join(low, 'home'), { recursive: true })
-    fs.mkdirSync(high, { recursive: true })
-    const plan = planMounts({ mounts: parseMountInfo(HOST), layers: [low, high], keepPaths: [], writablePaths: [], isDirectory })
-    const rel = (p: string) => p.slice(1).replace(',', '\\,')
-    expect(plan[0]).toEqual({ kind: 'overlay', target: '/', lowerdir: `${rel(high)}:${rel(low)}:.` })
-    expect(plan[1]).toEqual({ kind: 'overlay', target: '/home', lowerdir: `${rel(low)}/home:home` })
+describe('layers', () => {
+  it('passes layers once, topmost first and escaped, ahead of the mounts', () => {
+    const plan = planMounts({ mounts: parseMountInfo(HOST), keepPaths: [], writablePaths: [], isDirectory })
+    expect(mountArgs(plan.slice(0, 1), ['/cache/low,1', '/cache/high'])).toEqual(['--layers', 'cache/high:cache/low\\,1', '--overlay', '/', '.'])
+    expect(mountArgs(plan.slice(0, 1))).toEqual(['--overlay', '/', '.'])
   })
 })
