@@ -41,6 +41,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "userns.h"
+
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
 #endif
@@ -58,6 +60,9 @@ typedef struct {
   const char *cwd;
   mount_op *mount_ops;
   size_t n_mount_ops;
+  bool userns;
+  const char *uid_map;
+  const char *gid_map;
   char **command;
 } launcher_options;
 
@@ -97,6 +102,10 @@ usage (FILE *out)
            "  --bind-ro TARGET           read-only bind of the host's TARGET\n"
            "  --bind-rw TARGET           read-write bind of the host's TARGET\n"
            "  --tmpfs TARGET             a fresh, empty, world-writable directory on TARGET\n"
+           "  --userns                   also create a user namespace (rootless mode)\n"
+           "  --uid-map MAP              with --userns: triples \"INSIDE OUTSIDE COUNT ...\"\n"
+           "                             (default \"0 <euid> 1\"); more than one triple uses newuidmap\n"
+           "  --gid-map MAP              the same for groups (default \"0 <egid> 1\"; newgidmap)\n"
            "\n"
            "Status lines: pid N | warning TEXT | ready | error MESSAGE[\\tHINT] |\n"
            "              rusage MAXRSS_KB UTIME_US STIME_US | exit CODE | signal N\n"
@@ -252,12 +261,20 @@ parse_args (int argc, char **argv, launcher_options *opts)
         add_mount_op (opts, MOUNT_OP_BIND_RW, check_target (arg, need_arg (argc, argv, i++, 1)), NULL);
       else if (strcmp (arg, "--tmpfs") == 0)
         add_mount_op (opts, MOUNT_OP_TMPFS, check_target (arg, need_arg (argc, argv, i++, 1)), NULL);
+      else if (strcmp (arg, "--userns") == 0)
+        opts->userns = true;
+      else if (strcmp (arg, "--uid-map") == 0)
+        opts->uid_map = need_arg (argc, argv, i++, 1);
+      else if (strcmp (arg, "--gid-map") == 0)
+        opts->gid_map = need_arg (argc, argv, i++, 1);
       else
         die_usage ("unknown option %s", arg);
     }
 
   if (status_get_fd () < 0)
     die_usage ("--status-fd is required");
+  if (!opts->userns && (opts->uid_map != NULL || opts->gid_map != NULL))
+    die_usage ("--uid-map and --gid-map need --userns");
   if (i >= argc)
     die_usage ("no COMMAND given after --");
   opts->command = &argv[i];
@@ -403,8 +420,10 @@ run_init (const launcher_options *opts, const char *cwd, const sigset_t *signals
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
     die_with_error ("prctl(PR_SET_PDEATHSIG)");
 
-  /* Wait until the launcher has put us in our cgroups: nothing of ours may
-   * run uncharged. EOF means the launcher is gone. */
+  /* Wait until the launcher has put us in our cgroups (nothing of ours may
+   * run uncharged) and, in rootless mode, has written our uid and gid maps
+   * (until then we are nobody, and every mount would fail). EOF means the
+   * launcher is gone. */
   n = TEMP_FAILURE_RETRY (read (sync_fd, &go, 1));
   if (n != 1)
     _exit (EXIT_SETUP_FAILED);
@@ -421,7 +440,8 @@ run_init (const launcher_options *opts, const char *cwd, const sigset_t *signals
   if (unshare (CLONE_NEWCGROUP) != 0 && errno != EINVAL)
     die_with_error ("unshare(CLONE_NEWCGROUP)");
 
-  setup_rootfs (opts->mount_ops, opts->n_mount_ops, opts->scratch_size, opts->layers);
+  setup_rootfs (opts->mount_ops, opts->n_mount_ops, opts->scratch_size, opts->layers,
+                opts->userns);
 
   if (sethostname (opts->hostname, strlen (opts->hostname)) != 0)
     die_with_error ("sethostname %s", opts->hostname);
@@ -572,6 +592,8 @@ main (int argc, char **argv)
   int init_status = 0;
   int command_status;
   bool parent_died = false;
+  id_map uid_map = { 0 };
+  id_map gid_map = { 0 };
   ssize_t n;
 
   /* The host may be gone by the time we report: EPIPE beats dying. */
@@ -580,9 +602,16 @@ main (int argc, char **argv)
   find_status_fd (argc, argv);
   parse_args (argc, argv, &opts);
 
-  if (geteuid () != 0)
-    die_full (EXIT_SETUP_FAILED, 0, "rootless mode is not supported yet; run as root",
-              "islet-launcher must run as root (euid is %d)", (int) geteuid ());
+  /* The host decides between root and rootless mode; guessing here would
+   * turn a missing privilege into a different, surprising container. */
+  if (geteuid () != 0 && !opts.userns)
+    die_full (EXIT_SETUP_FAILED, 0, "run as root, or pass --userns for rootless mode",
+              "islet-launcher needs root without --userns (euid is %d)", (int) geteuid ());
+  if (opts.userns)
+    {
+      parse_id_map ("--uid-map", opts.uid_map, geteuid (), &uid_map);
+      parse_id_map ("--gid-map", opts.gid_map, getegid (), &gid_map);
+    }
 
   if (opts.cwd != NULL)
     cwd = xstrdup (opts.cwd);
@@ -602,17 +631,25 @@ main (int argc, char **argv)
   if (pipe2 (sync_pipe, O_CLOEXEC) != 0 || pipe2 (result_pipe, O_CLOEXEC) != 0)
     die_with_error ("pipe2");
 
+  /* With CLONE_NEWUSER in the same call, the user namespace owns the
+   * others: init is root in all of them and nowhere else. It has to be this
+   * single-threaded process that creates it (unshare(CLONE_NEWUSER) fails
+   * with EINVAL in a multi-threaded one such as Node). */
   clone_flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
   if (!opts.share_net)
     clone_flags |= CLONE_NEWNET;
+  if (opts.userns)
+    clone_flags |= CLONE_NEWUSER;
 
   init_pid = raw_clone (clone_flags);
   if (init_pid < 0)
+    /* The host recognises "clone (new user" and explains EPERM, EACCES and
+     * ENOSPC from the sysctls that cause them (src/rootless/). */
     die_with_error_hint (errno == ENOSPC || errno == EUSERS
                          ? "a namespace limit was reached (see /proc/sys/user/max_*_namespaces)"
                          : NULL,
-                         "clone (new pid, mount, uts, ipc%s namespaces)",
-                         opts.share_net ? "" : ", net");
+                         "clone (new %spid, mount, uts, ipc%s namespaces)",
+                         opts.userns ? "user, " : "", opts.share_net ? "" : ", net");
 
   if (init_pid == 0)
     {
@@ -629,6 +666,9 @@ main (int argc, char **argv)
   status_line ("pid %d", (int) init_pid);
 
   move_to_cgroups (&opts, init_pid);
+
+  if (opts.userns)
+    write_id_maps (init_pid, &uid_map, &gid_map);
 
   /* sync_pipe[1] stays open until we exit: init watches it for hangup. */
   if (TEMP_FAILURE_RETRY (write (sync_pipe[1], "g", 1)) < 0)

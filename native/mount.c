@@ -33,6 +33,13 @@
 #define LAYERS_FLOOR "/layers-floor"
 
 static bool have_layers;
+/* Rootless mode: init runs in a user namespace of its own. */
+static bool in_userns;
+
+/* overlayfs keeps whiteouts and opaque dirs in trusted.* xattrs, which only
+ * the host's root may set; in a user namespace (Linux 5.11+) it must use
+ * user.* xattrs instead. */
+#define OVERLAY_USERNS_OPTION ",userxattr"
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
@@ -87,6 +94,12 @@ mount_errno_hint (const char *fstype, int err)
 
     case EPERM:
     case EACCES:
+      if (in_userns && overlay)
+        return "rootless mode: overlayfs in a user namespace needs Linux 5.11 or later, and every "
+               "layer must be readable by your user";
+      if (in_userns)
+        return "rootless mode: the kernel lets a user namespace mount only some filesystems "
+               "(tmpfs, proc, sysfs, devpts, overlay, binds) and only over paths your user can reach";
       return "the launcher needs CAP_SYS_ADMIN in the host's namespaces; run it as root";
 
     default:
@@ -248,7 +261,9 @@ copy_root_attributes (const char *lowerdirs, const char *upper)
 
   if (stat (top, &st) != 0)
     return;   /* the mount itself reports the missing layer */
-  if (chown (upper, st.st_uid, st.st_gid) != 0)
+  /* In a user namespace an owner that has no id inside (the host's root,
+   * under a single-id map) cannot be given away: the upper dir keeps ours. */
+  if (chown (upper, st.st_uid, st.st_gid) != 0 && !(in_userns && (errno == EINVAL || errno == EPERM)))
     die_with_error ("chown %s", upper);
   if (chmod (upper, st.st_mode & 07777) != 0)
     die_with_error ("chmod %s", upper);
@@ -304,7 +319,7 @@ mount_layers (const char *layers)
 
   ensure_dir (LAYERS, 0755);
   ensure_dir (LAYERS_FLOOR, 0755);
-  options = xasprintf ("lowerdir=%s:" LAYERS_FLOOR, layers);
+  options = xasprintf ("lowerdir=%s:" LAYERS_FLOOR "%s", layers, in_userns ? OVERLAY_USERNS_OPTION : "");
   if (mount ("overlay", LAYERS, "overlay", MS_RDONLY, options) != 0)
     die_mount ("overlay", "mount the layer stack (lowerdir=%s)", layers);
   have_layers = true;
@@ -333,8 +348,8 @@ mount_overlay (const mount_op *op, size_t index, const char *dest)
    * own paths, free of characters that would need escaping; lowerdirs
    * arrive escaped from the host. */
   options = xmalloc ((size_t) page_size);
-  len = snprintf (options, (size_t) page_size, "lowerdir=%s,upperdir=%s,workdir=%s",
-                  lowerdirs, upper, work);
+  len = snprintf (options, (size_t) page_size, "lowerdir=%s,upperdir=%s,workdir=%s%s",
+                  lowerdirs, upper, work, in_userns ? OVERLAY_USERNS_OPTION : "");
   if (len < 0 || len >= page_size)
     die_full (EXIT_SETUP_FAILED, 0, "use fewer or shorter layer paths",
               "overlay options for %s are %d bytes, more than the page size (%ld)",
@@ -501,10 +516,12 @@ setup_dev (void)
 
 void
 setup_rootfs (const mount_op *ops, size_t n_ops, const char *scratch_size,
-              const char *layers)
+              const char *layers, bool userns)
 {
   cleanup_free char *scratch_options = NULL;
   size_t i;
+
+  in_userns = userns;
 
   /* Security rule: nothing we mount may propagate back to the host. Every
    * mount we inherited is made private (recursively) before we touch

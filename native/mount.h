@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum {
@@ -23,6 +24,8 @@ typedef struct {
  * it. On return the host tree is no longer reachable and the cwd is "/".
  * scratch_size is the tmpfs size= value, or NULL for the kernel default.
  * layers (escaped, host-root-relative, topmost first, or NULL) are stacked
- * over every overlay op at the same path. */
+ * over every overlay op at the same path. in_userns says init runs in a user
+ * namespace of its own (rootless mode): overlays then keep their metadata in
+ * user.* xattrs ("userxattr") and errors explain what an ordinary user lacks. */
 void setup_rootfs (const mount_op *ops, size_t n_ops, const char *scratch_size,
-                   const char *layers);
+                   const char *layers, bool in_userns);

@@ -18,8 +18,8 @@ const CFLAGS = ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11'];
 const TARGETS = [
   {
     output: 'islet-launcher',
-    sources: ['native/launcher.c', 'native/mount.c', 'native/utils.c'],
-    headers: ['native/mount.h', 'native/utils.h'],
+    sources: ['native/launcher.c', 'native/mount.c', 'native/userns.c', 'native/utils.c'],
+    headers: ['native/mount.h', 'native/userns.h', 'native/utils.h'],
     ldflagVariants: [[]],
   },
   {

@@ -22,8 +22,8 @@ export interface IsletErrorDetails {
 export class IsletError extends Error {
   readonly code: IsletErrorCode
   readonly shortMessage: string
-  readonly hint?: string
-  readonly path?: string
+  declare readonly hint?: string
+  declare readonly path?: string
 
   constructor(code: IsletErrorCode, shortMessage: string, details: IsletErrorDetails = {}) {
     const full = details.hint ? `${shortMessage}\n  hint: ${details.hint}` : shortMessage
@@ -31,8 +31,9 @@ export class IsletError extends Error {
     this.name = 'IsletError'
     this.code = code
     this.shortMessage = shortMessage
-    this.hint = details.hint
-    this.path = details.path
+    // Absent rather than undefined: Vitest prints every own property of an error it reports.
+    if (details.hint !== undefined) Object.assign(this, { hint: details.hint })
+    if (details.path !== undefined) Object.assign(this, { path: details.path })
   }
 }
 

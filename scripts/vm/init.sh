@@ -10,7 +10,7 @@
 #
 # Protocol with run.sh (everything else is ordinary output):
 #   kernel cmdline  islet.backend=kvm|uml  islet.job=<host path of a bash script>
-#                   islet.modules=<dir>  islet.stdout_tty=0|1  islet.stderr_tty=0|1
+#                   islet.cwd=<dir>  islet.modules=<dir>  islet.stdout_tty=0|1  islet.stderr_tty=0|1
 #   job's stdout    kvm: hvc0 (virtio console)  uml: tty1 (con1)
 #   job's stderr    kvm: hvc1                   uml: tty2 (con2)
 #   /dev/console    kernel console (quiet), init's own errors, and the last
@@ -69,7 +69,22 @@ stage1() {
         mount --move "/$dir" "$R/$dir"
     done
     mount -t tmpfs -o mode=755 run "$R/run"
+    # /tmp is a fresh tmpfs as on most hosts, but a checkout under the host's
+    # /tmp (CI clones can live there) must stay visible: carry its top
+    # directory, still backed by the root overlay, over the new mount.
+    keep=
+    cwd=$(cmdline_value islet.cwd)
+    case $cwd in /tmp/?*)
+        keep=${cwd#/tmp/} keep=${keep%%/*}
+        mkdir -p /mnt/keep
+        mount --bind "$R/tmp/$keep" /mnt/keep || keep=
+        ;;
+    esac
     mount -t tmpfs -o mode=1777 tmp "$R/tmp"
+    if [ -n "$keep" ]; then
+        mkdir -p "$R/tmp/$keep"
+        mount --move /mnt/keep "$R/tmp/$keep"
+    fi
     mkdir -p "$R/dev/pts" "$R/dev/shm"
     mount -t devpts -o newinstance,ptmxmode=0666,gid=5,mode=620 devpts "$R/dev/pts"
     mount -t tmpfs -o mode=1777 shm "$R/dev/shm"

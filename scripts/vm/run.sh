@@ -79,6 +79,8 @@ cmdline=(
     cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1
     islet.backend="$VM_BACKEND"
     islet.job="$work/job.sh"
+    # Words are split on spaces; a cwd with one only misses init's /tmp rescue.
+    islet.cwd="${PWD// /_}"
     islet.modules="$ISLET_VM_MODULES"
     islet.stdout_tty=$(tty_flag 1)
     islet.stderr_tty=$(tty_flag 2)

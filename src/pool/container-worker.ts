@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pc from 'picocolors'
 import type { PoolOptions, PoolWorker, WorkerRequest } from 'vitest/node'
 import { deriveHostname } from '../config/resolve.js'
 import { IsletError } from '../errors.js'
@@ -33,6 +34,8 @@ export class ContainerPoolWorker implements PoolWorker {
   private startMessage: Message | undefined
   private file: string | undefined
   private stopping = false
+  /** The container ended before Vitest asked it to; already reported as the file's error. */
+  private endedEarly = false
 
   constructor(private readonly options: PoolOptions, private readonly session: PoolSession) {
     this.name = session.name
@@ -68,7 +71,7 @@ export class ContainerPoolWorker implements PoolWorker {
       this.startMessage = m
       setImmediate(() => this.reply({ type: 'started' }))
     } else if (m.type === 'run' || m.type === 'collect') {
-      this.launch(m).catch((error) => this.fail(error))
+      this.launch(m).catch((error) => this.fail(this.aboutFile(error)))
     } else if (m.type === 'stop') {
       setImmediate(() => this.reply({ type: 'stopped' }))
     }
@@ -79,9 +82,12 @@ export class ContainerPoolWorker implements PoolWorker {
     const container = this.container
     if (!container) return
     const stats = await container.stop().catch(() => null)
-    container.child.stdout?.unpipe(this.options.project.vitest.logger.outputStream)
-    container.child.stderr?.unpipe(this.options.project.vitest.logger.errorStream)
-    if (stats && this.file) this.session.record(this.options.project, this.file, stats)
+    const { logger } = this.options.project.vitest
+    container.child.stdout?.unpipe(logger.outputStream)
+    container.child.stderr?.unpipe(logger.errorStream)
+    if (!stats || !this.file || this.endedEarly) return
+    // The file ran to its end, yet a limit got in its way (a refused fork, an OOM-killed child): say which.
+    if (stats.diagnosis) logger.error(pc.red(`[islet] ${path.relative(this.options.project.config.root, this.file)}: ${stats.diagnosis}`))
   }
 
   private async launch(run: Message): Promise<void> {
@@ -128,12 +134,11 @@ export class ContainerPoolWorker implements PoolWorker {
     const start = this.withIsletSnapshots(this.startMessage)
     if (start) child.send(start)
     else child.send(run)
-    await container.ready.catch((error) => {
-      throw new IsletError('ERR_ISLET_POOL', `${path.relative(root, file)}: ${error.shortMessage ?? error.message}`, { hint: error.hint, cause: error })
-    })
+    await container.ready
+    this.session.track(container.finished.then((stats) => this.session.record(project, file, stats), () => {}))
     container.finished.then((stats) => {
       if (this.stopping) return
-      this.session.record(project, file, stats)
+      this.endedEarly = true
       this.fail(new IsletError('ERR_ISLET_POOL', `${path.relative(root, file)}: ${unexpectedEnd(stats)}`))
     }, (error) => this.fail(error))
   }
@@ -143,6 +148,16 @@ export class ContainerPoolWorker implements PoolWorker {
     const config = start?.context?.config
     if (!start || !config || config.snapshotEnvironment) return start
     return { ...start, context: { ...start.context, config: { ...config, snapshotEnvironment: SNAPSHOT_ENVIRONMENT } } } as Message
+  }
+
+  /** Errors name the test file first, so a user sees which of many files it is about. */
+  private aboutFile(error: unknown): unknown {
+    if (!this.file) return error
+    const where = path.relative(this.options.project.config.root, this.file)
+    const e = error as IsletError
+    const text = e?.shortMessage ?? e?.message ?? String(error)
+    if (text.startsWith(where)) return error
+    return new IsletError('ERR_ISLET_POOL', `${where}: ${text}`, { hint: e?.hint, cause: error })
   }
 
   private reply(response: Record<string, unknown>): void {

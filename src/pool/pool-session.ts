@@ -6,6 +6,9 @@ import type { IsletPoolOptions } from './pool-options.js'
 import { resolveFileOptions } from './resolve-file-options.js'
 import { formatReport, reportJson, type FileStats } from './stats-report.js'
 
+/** How long the end-of-run report waits for the last containers to hand in their stats. */
+const REPORT_WAIT_MS = 5_000
+
 /**
  * What one `islet({...})` shares across its workers: the options, the per-project
  * check of every file's docblock (so a bad value fails the run before any test),
@@ -15,6 +18,8 @@ export class PoolSession {
   readonly name = 'islet'
   private readonly checked = new WeakMap<TestProject, Promise<void>>()
   private stats: FileStats[] = []
+  /** Containers whose stats are not in yet: Vitest reports the run's end before its last workers are stopped. */
+  private readonly pending = new Set<Promise<void>>()
   private reporterAdded = false
 
   constructor(readonly options: IsletPoolOptions) {}
@@ -32,6 +37,11 @@ export class PoolSession {
     return check
   }
 
+  track(done: Promise<void>): void {
+    this.pending.add(done)
+    done.finally(() => this.pending.delete(done))
+  }
+
   record(project: TestProject, file: string, stats: RunStats): void {
     this.stats.push({ project: project.name, file: path.relative(project.config.root, file), ...stats })
   }
@@ -45,7 +55,8 @@ export class PoolSession {
     // `reporters` is not in Vitest's public types, but report() reads this very array.
     ;(vitest as unknown as { reporters: Array<Record<string, unknown>> }).reporters.push({
       onTestRunStart: () => { this.stats = [] },
-      onTestRunEnd: () => {
+      onTestRunEnd: async () => {
+        await Promise.race([Promise.all(this.pending), new Promise((resolve) => setTimeout(resolve, REPORT_WAIT_MS).unref())])
         vitest.logger.log(formatReport(this.stats))
         if (typeof report === 'string') {
           const file = path.resolve(vitest.config.root, report)
