@@ -102,6 +102,8 @@ usage (FILE *out)
            "  --bind-ro TARGET           read-only bind of the host's TARGET\n"
            "  --bind-rw TARGET           read-write bind of the host's TARGET\n"
            "  --tmpfs TARGET             a fresh, empty, world-writable directory on TARGET\n"
+           "  --symlink TARGET LINK      a symlink on TARGET whose content is LINK (not a mount:\n"
+           "                             rootless mode rebuilds a host symlink this way)\n"
            "  --userns                   also create a user namespace (rootless mode)\n"
            "  --uid-map MAP              with --userns: triples \"INSIDE OUTSIDE COUNT ...\"\n"
            "                             (default \"0 <euid> 1\"); more than one triple uses newuidmap\n"
@@ -261,6 +263,17 @@ parse_args (int argc, char **argv, launcher_options *opts)
         add_mount_op (opts, MOUNT_OP_BIND_RW, check_target (arg, need_arg (argc, argv, i++, 1)), NULL);
       else if (strcmp (arg, "--tmpfs") == 0)
         add_mount_op (opts, MOUNT_OP_TMPFS, check_target (arg, need_arg (argc, argv, i++, 1)), NULL);
+      else if (strcmp (arg, "--symlink") == 0)
+        {
+          const char *link = need_arg (argc, argv, i, 2);
+          const char *target = check_target (arg, argv[i + 1]);
+
+          if (link[0] == '\0' || strcmp (target, "/") == 0)
+            die_usage ("--symlink %s: needs a LINK and a TARGET other than /", target);
+          add_mount_op (opts, MOUNT_OP_SYMLINK, target, NULL);
+          opts->mount_ops[opts->n_mount_ops - 1].link = link;
+          i += 2;
+        }
       else if (strcmp (arg, "--userns") == 0)
         opts->userns = true;
       else if (strcmp (arg, "--uid-map") == 0)
@@ -379,6 +392,26 @@ drop_capabilities (void)
                       dropped_caps[i].cap, dropped_caps[i].why);
 }
 
+/* Whether name exists in some directory of $PATH that we may search. */
+static bool
+found_in_path (const char *name)
+{
+  const char *path = getenv ("PATH");
+  cleanup_free char *copy = xstrdup (path != NULL ? path : "/usr/local/bin:/bin:/usr/bin");
+  char *save = NULL;
+  char *dir;
+
+  for (dir = strtok_r (copy, ":", &save); dir != NULL; dir = strtok_r (NULL, ":", &save))
+    {
+      cleanup_free char *file = xasprintf ("%s/%s", dir, name);
+      struct stat st;
+
+      if (stat (file, &st) == 0)
+        return true;
+    }
+  return false;
+}
+
 /* Runs in the command child; never returns. */
 static void __attribute__((noreturn))
 exec_command (char **command, int exec_fd)
@@ -389,6 +422,11 @@ exec_command (char **command, int exec_fd)
   execvp (command[0], command);
 
   err = errno;
+  /* execvp() reports EACCES when a $PATH directory was not searchable and
+   * no other had the program: in rootless mode (root's $PATH kept, /root
+   * unreadable) that hides a plain "not found". */
+  if (err == EACCES && strchr (command[0], '/') == NULL && !found_in_path (command[0]))
+    err = ENOENT;
   /* Tell init first, so it cannot report "ready" for a failed exec. */
   if (TEMP_FAILURE_RETRY (write (exec_fd, &err, sizeof err)) < 0)
     { /* init sees EOF and our exit status; nothing more to do */ }

@@ -413,6 +413,18 @@ apply_mount_op (const mount_op *op, size_t index)
       mount_fresh_dir (index, dest);
       break;
 
+    case MOUNT_OP_SYMLINK:
+      {
+        cleanup_free char *parent = xstrdup (dest);
+
+        *strrchr (parent, '/') = '\0';
+        ensure_dir (parent, 0755);
+        /* The link resolves inside the container, like the host's own. */
+        if (symlink (op->link, dest) != 0)
+          die_with_error ("symlink %s -> %s", op->target, op->link);
+      }
+      break;
+
     default:
       die ("unknown mount op %d", (int) op->type);
     }

@@ -11,12 +11,14 @@ typedef enum {
   MOUNT_OP_BIND_RO,
   MOUNT_OP_BIND_RW,
   MOUNT_OP_TMPFS,
+  MOUNT_OP_SYMLINK,
 } mount_op_type;
 
 typedef struct {
   mount_op_type type;
   const char *target;     /* absolute container path, no ".." components */
   const char *lowerdirs;  /* MOUNT_OP_OVERLAY only: escaped, host-root-relative */
+  const char *link;       /* MOUNT_OP_SYMLINK only: the symlink's content */
 } mount_op;
 
 /* Runs in the container's init, inside its fresh mount namespace. Builds the

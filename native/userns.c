@@ -20,6 +20,9 @@
 
 /* What the kernel accepts in one map since Linux 4.15. */
 #define ID_MAP_MAX_RANGES 340
+/* Where newuidmap and newgidmap are looked for when $PATH lacks them. */
+static const char * const helper_dirs[] = { "/usr/bin", "/usr/sbin", "/bin", "/sbin" };
+
 /* Enough of newuidmap's stderr to say why it refused. */
 #define HELPER_MESSAGE_MAX 512
 
@@ -188,6 +191,14 @@ write_map_with_helper (pid_t init_pid, const id_kind *kind, const id_map *map)
         _exit (EXIT_SETUP_FAILED);
       execvp (argv[0], argv);
       err = errno;
+      /* A user's $PATH often lacks the sbin directories. */
+      if (err == ENOENT)
+        for (i = 0; i < N_ELEMENTS (helper_dirs); i++)
+          {
+            cleanup_free char *path = xasprintf ("%s/%s", helper_dirs[i], argv[0]);
+
+            execv (path, argv);
+          }
       dprintf (STDERR_FILENO, "exec %s: %s (%s)", argv[0], strerror (err), errno_name (err));
       _exit (err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
     }

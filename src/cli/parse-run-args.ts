@@ -14,12 +14,16 @@ options:
   --network <mode>       loopback (default: only lo, up) or host
   --layer <dir|tarball>  read-only layer over the host tree (repeatable, lowest first)
   --scratch-size <size>  cap of the private layer that takes every write
+  --limits <mode>        strict (default: refuse a limit that cannot be applied,
+                         e.g. rootless without a delegated cgroup) or best-effort
+                         (run without it and warn)
   --stats <file>         write JSON stats here after exit
   -h, --help             show this help`
 
 const VALUE_FLAGS: Record<string, keyof RunOptions | 'layer' | 'stats'> = {
   '--memory': 'memory', '--cpu': 'cpu', '--pids': 'pids', '--hostname': 'hostname',
   '--network': 'network', '--layer': 'layer', '--scratch-size': 'scratchSize', '--stats': 'stats',
+  '--limits': 'limits',
 }
 
 export interface ParsedRunArgs {

@@ -16,6 +16,11 @@ export interface ContainerOptions {
   layers?: string[]
   /** Cap of the private scratch layer that receives every write (default 25% of RAM). */
   scratchSize?: string | number
+  /**
+   * What to do when a limit cannot be applied (rootless without a delegated cgroup):
+   * `strict` (default) refuses to run; `best-effort` runs without it and warns once.
+   */
+  limits?: 'strict' | 'best-effort'
 }
 
 /** Options of `run()`/`startContainer()` beyond the container itself. */
@@ -42,4 +47,5 @@ export interface ResolvedContainerOptions {
   network: 'loopback' | 'host'
   layers: string[]
   scratchBytes: number
+  limits: 'strict' | 'best-effort'
 }

@@ -4,7 +4,7 @@ import { parseCpu } from './cpu.js'
 import type { ContainerOptions, ResolvedContainerOptions } from './options.js'
 import { parseSize } from './size.js'
 
-const KNOWN_KEYS = new Set(['memory', 'cpu', 'pids', 'hostname', 'network', 'layers', 'scratchSize'])
+const KNOWN_KEYS = new Set(['memory', 'cpu', 'pids', 'hostname', 'network', 'layers', 'scratchSize', 'limits'])
 
 /** Fewer than this and the kernel cannot start even islet's init. */
 const MIN_MEMORY_BYTES = 4 * 2 ** 20
@@ -34,7 +34,15 @@ export function resolveContainerOptions(options: ContainerOptions = {}, where = 
     network: resolveNetwork(options.network),
     layers: resolveLayers(options.layers),
     scratchBytes: options.scratchSize === undefined ? defaultScratchBytes() : parseSize(options.scratchSize, 'scratchSize'),
+    limits: resolveLimitsMode(options.limits),
   }
+}
+
+function resolveLimitsMode(value: unknown): 'strict' | 'best-effort' {
+  if (value === undefined || value === 'strict' || value === 'best-effort') return value ?? 'strict'
+  throw new IsletError('ERR_ISLET_OPTION', `invalid limits: ${JSON.stringify(value)}`, {
+    hint: 'use limits=strict (refuse to run when a limit cannot be applied) or limits=best-effort (run without it, with a warning)',
+  })
 }
 
 function resolveMemory(value: string | number): number {

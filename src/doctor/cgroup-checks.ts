@@ -35,6 +35,14 @@ function cgroupMounts(mounts: MountInfoEntry[]): MountInfoEntry[] {
   return mounts.filter((m) => CGROUP_FS_TYPES.has(m.fsType))
 }
 
+/** The longest directory all mount points share ("/sys/fs/cgroup"), for a short summary. */
+function commonParent(entries: MountInfoEntry[]): string {
+  const split = entries.map((m) => m.mountPoint.split('/'))
+  const shared: string[] = []
+  for (let i = 0; split.every((parts) => i < parts.length - 1 && parts[i] === split[0]![i]); i++) shared.push(split[0]![i]!)
+  return shared.join('/') || '/'
+}
+
 export const checkContainer: Check = (view) => {
   const container = detectContainer(view, readMounts(view))
   return result('container', 'nested in a container', 'ok', container === null ? 'no container detected' : `inside ${container}`)
@@ -75,7 +83,7 @@ export const checkCgroupFs: Check = (view) => {
   if (readOnly.length > 0) {
     return result('cgroup-fs', title, 'warn', `read-write: ${list(cgroups.filter((m) => !readOnly.includes(m)))}; read-only: ${list(readOnly)}${inside}`, container ? NESTED_FIX : 'remount the read-only ones read-write if islet needs their controllers')
   }
-  return result('cgroup-fs', title, 'ok', `read-write: ${list(cgroups)}`)
+  return result('cgroup-fs', title, 'ok', cgroups.length === 1 ? `read-write: ${list(cgroups)}` : `all ${cgroups.length} cgroup mounts read-write (under ${commonParent(cgroups)})`)
 }
 
 /** The backend islet would pick, or the IsletError that says why there is none. */

@@ -32,6 +32,8 @@ export class Container {
     private readonly limits: CgroupLimits,
     private readonly command: string[],
     startedAt: number,
+    /** Turns a launcher error line into a better hint where the host knows more (rootless mode's clone errors). */
+    explainError?: (message: string, hint: string | undefined) => string | undefined,
   ) {
     let settleReady!: { resolve: () => void; reject: (e: Error) => void }
     this.ready = new Promise((resolve, reject) => { settleReady = { resolve, reject } })
@@ -44,7 +46,7 @@ export class Container {
       else if (event.type === 'warning') this.warnings.push(event.text)
       else if (event.type === 'ready') settleReady.resolve()
       else if (event.type === 'error') {
-        startError = new IsletError('ERR_ISLET_START', `container for \`${command.join(' ')}\` did not start: ${event.message}`, { hint: event.hint })
+        startError = new IsletError('ERR_ISLET_START', `container for \`${command.join(' ')}\` did not start: ${event.message}`, { hint: explainError?.(event.message, event.hint) ?? event.hint })
         settleReady.reject(startError)
       }
     }))

@@ -1,22 +1,37 @@
 import { IsletError } from '../errors.js'
+import { rootlessBlocker } from '../rootless/explain-userns.js'
+import { readUsernsFacts } from '../rootless/userns-facts.js'
+
+/** Root builds containers directly; anyone else gets rootless mode, in a user namespace the launcher creates. */
+export function isRootless(): boolean {
+  return process.geteuid?.() !== 0
+}
 
 /**
- * Whether this process can build containers at all. Rootless mode is a later issue,
- * so for now a non-root user gets a clear refusal rather than a launcher EPERM.
+ * Whether this process can build containers at all: on Linux, as root, or as an
+ * ordinary user where the kernel allows unprivileged user namespaces and overlayfs in them.
  */
 export function whyCannotIsolate(): string | null {
   if (process.platform !== 'linux') return `islet needs Linux namespaces, cgroups and overlayfs; this is ${process.platform}`
-  if (process.geteuid?.() !== 0) return 'islet needs root for now: creating namespaces, overlay mounts and cgroups as an ordinary user is not supported yet'
+  if (isRootless()) {
+    const blocker = rootlessBlocker(readUsernsFacts())
+    if (blocker) return `rootless mode is not possible here: ${blocker.reason}`
+  }
   return null
 }
 
 export function assertCanIsolate(): void {
-  const why = whyCannotIsolate()
-  if (why) {
-    throw new IsletError('ERR_ISLET_HOST', why, {
-      hint: process.platform === 'linux'
-        ? 'run as root (sudo), or in the Vitest pool use islet({ fallback: \'forks\' }) to run without isolation'
-        : 'run on Linux (a VM or CI runner), or in the Vitest pool use islet({ fallback: \'forks\' })',
+  if (process.platform !== 'linux') {
+    throw new IsletError('ERR_ISLET_HOST', whyCannotIsolate()!, {
+      hint: 'run on Linux (a VM or CI runner), or in the Vitest pool use islet({ fallback: \'forks\' })',
     })
+  }
+  if (isRootless()) {
+    const blocker = rootlessBlocker(readUsernsFacts())
+    if (blocker) {
+      throw new IsletError('ERR_ISLET_HOST', `rootless mode is not possible here: ${blocker.reason}`, {
+        hint: `${blocker.hint}; in the Vitest pool, islet({ fallback: 'forks' }) runs without isolation`,
+      })
+    }
   }
 }

@@ -7,10 +7,18 @@ import { deriveHostname, resolveContainerOptions } from '../config/resolve.js'
 import { IsletError, describeErrno } from '../errors.js'
 import { layerCacheDir, resolveLayerDirs } from '../rootfs/layers.js'
 import { mountArgs, planMounts } from '../rootfs/mount-plan.js'
+import { explainCloneFailure } from '../rootless/explain-userns.js'
+import { hostIdMaps, idMapArgs } from '../rootless/id-maps.js'
+import { rootlessCgroup, type RootlessCgroup } from '../rootless/rootless-cgroup.js'
+import { planForUserns, usernsMountArgs } from '../rootless/userns-mounts.js'
+import { readUsernsFacts } from '../rootless/userns-facts.js'
 import { Container } from './container.js'
-import { assertCanIsolate } from './host-check.js'
+import { assertCanIsolate, isRootless } from './host-check.js'
 import { hostCgroups, nextCgroupName } from './host-cgroups.js'
 import { launcherPath } from './launcher-path.js'
+
+/** Rootless warnings said once per process, not once per container (a pool starts many). */
+const warnedOnce = new Set<string>()
 
 /**
  * Starts `command` in a fresh container and returns at once; `container.ready` says
@@ -26,12 +34,15 @@ export async function startContainer(command: string[], options: RunOptions = {}
   const launcher = launcherPath()
   const cwd = options.cwd ?? process.cwd()
   const layers = await resolveLayerDirs(resolved.layers, layerCacheDir(options.env ?? process.env))
-  const limits: CgroupLimits = { memoryBytes: resolved.memoryBytes, cpuCores: resolved.cpuCores, pids: resolved.pids }
-  const manager = await hostCgroups()
-  const cgroup = await manager.create(nextCgroupName(), limits)
+  const requested: CgroupLimits = { memoryBytes: resolved.memoryBytes, cpuCores: resolved.cpuCores, pids: resolved.pids }
+  const rootless = isRootless()
+  const { cgroup, limits, warning }: RootlessCgroup = rootless
+    ? await rootlessCgroup(nextCgroupName(), requested, resolved.limits)
+    : { cgroup: await (await hostCgroups()).create(nextCgroupName(), requested), limits: requested }
   try {
+    const mounts = parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'))
     const plan = planMounts({
-      mounts: parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')),
+      mounts,
       // The working directory must exist inside even when it lives under the fresh /tmp.
       keepPaths: [cwd, ...(options.keepPaths ?? [])],
       writablePaths: options.writablePaths ?? [],
@@ -45,7 +56,10 @@ export async function startContainer(command: string[], options: RunOptions = {}
       '--cwd', cwd,
       ...(resolved.network === 'host' ? ['--share-net'] : []),
       ...cgroup.procsFiles.flatMap((file) => ['--cgroup-procs', file]),
-      ...mountArgs(plan, layers),
+      ...(rootless
+        ? ['--userns', ...idMapArgs(hostIdMaps(options.env ?? process.env)),
+            ...usernsMountArgs(planForUserns({ ops: plan, mountPoints: mounts.map((m) => m.mountPoint) }), layers)]
+        : mountArgs(plan, layers)),
       '--', ...command,
     ]
     const startedAt = Date.now()
@@ -55,7 +69,13 @@ export async function startContainer(command: string[], options: RunOptions = {}
       stdio: [...stdio, 'pipe'],
       serialization: options.serialization,
     })
-    return new Container(child, statusFd, cgroup, limits, command, startedAt)
+    const explain = rootless ? (message: string) => explainCloneFailure(message, readUsernsFacts()) ?? undefined : undefined
+    const container = new Container(child, statusFd, cgroup, limits, command, startedAt, explain)
+    if (warning && !warnedOnce.has(warning)) {
+      warnedOnce.add(warning)
+      container.warnings.push(warning)
+    }
+    return container
   } catch (error) {
     await cgroup.destroy()
     throw error instanceof IsletError ? error : new IsletError('ERR_ISLET_LAUNCHER', `cannot start the launcher: ${describeErrno(error)}`, { cause: error })
@@ -63,8 +83,8 @@ export async function startContainer(command: string[], options: RunOptions = {}
 }
 
 function pickContainerOptions(options: RunOptions) {
-  const { memory, cpu, pids, hostname, network, layers, scratchSize } = options
-  return { memory, cpu, pids, hostname, network, layers, scratchSize }
+  const { memory, cpu, pids, hostname, network, layers, scratchSize, limits } = options
+  return { memory, cpu, pids, hostname, network, layers, scratchSize, limits }
 }
 
 /** 'inherit' → ['inherit','inherit','inherit'], so the status pipe can go after the caller's fds. */

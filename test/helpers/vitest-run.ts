@@ -27,10 +27,13 @@ export interface VitestResult {
   durationMs: number
 }
 
-/** Runs the real Vitest CLI in `cwd`, as a user would from a terminal. */
+const SUBCOMMANDS = new Set(['list', 'related'])
+
+/** Runs the real Vitest CLI in `cwd`, as a user would from a terminal (`vitest run ARGS`, or `vitest list ...`). */
 export function runVitest(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 150_000): Promise<VitestResult> & { pid?: number } {
   const started = Date.now()
-  const child = spawn(process.execPath, [VITEST, 'run', ...args], {
+  const argv = SUBCOMMANDS.has(args[0]) ? args : ['run', ...args]
+  const child = spawn(process.execPath, [VITEST, ...argv], {
     cwd,
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
