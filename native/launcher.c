@@ -66,6 +66,13 @@ typedef struct {
   char **command;
 } launcher_options;
 
+/* The host's death reaches us as this signal (PR_SET_PDEATHSIG), never one a
+ * user could send to stop the container. The kernel sends it when the *thread*
+ * that forked us exits: in a multi-threaded host (Node) that can happen while
+ * the process lives on and another of its threads adopts us, so the signal
+ * alone proves nothing and getppid() decides. */
+#define PARENT_DEATH_SIGNAL (SIGRTMIN + 2)
+
 /* Signals the launcher passes on to init and init passes on to the command.
  * SIGCHLD is waited for alongside them but never forwarded. */
 static const int forwarded_signals[] = {
@@ -319,6 +326,7 @@ block_signals (sigset_t *set)
   for (i = 0; i < N_ELEMENTS (forwarded_signals); i++)
     sigaddset (set, forwarded_signals[i]);
   sigaddset (set, SIGCHLD);
+  sigaddset (set, PARENT_DEATH_SIGNAL);
 
   if (sigprocmask (SIG_BLOCK, set, NULL) != 0)
     die_with_error ("sigprocmask");
@@ -656,10 +664,10 @@ main (int argc, char **argv)
   else if ((cwd = getcwd (NULL, 0)) == NULL)
     die_with_error_hint ("pass --cwd", "getcwd");
 
-  /* If the host dies we must clean up its cgroups: ask for SIGHUP, then
+  /* If the host dies we must clean up its cgroups: ask to be told, then
    * check it did not die before we asked. */
   parent_pid = getppid ();
-  if (prctl (PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0) != 0)
+  if (prctl (PR_SET_PDEATHSIG, PARENT_DEATH_SIGNAL, 0, 0, 0) != 0)
     die_with_error ("prctl(PR_SET_PDEATHSIG)");
   if (getppid () != parent_pid)
     die ("the host process exited before the container started");
@@ -726,11 +734,14 @@ main (int argc, char **argv)
           continue;
         }
 
-      if (sig == SIGHUP && getppid () != parent_pid)
+      if (sig == PARENT_DEATH_SIGNAL)
         {
           /* The host died: nobody will stop or clean up this container. */
-          parent_died = true;
-          kill (init_pid, SIGKILL);
+          if (!parent_died && getppid () != parent_pid)
+            {
+              parent_died = true;
+              kill (init_pid, SIGKILL);
+            }
           continue;
         }
 
@@ -752,7 +763,9 @@ main (int argc, char **argv)
   if (n != (ssize_t) sizeof command_status)
     command_status = init_status;
 
-  if (parent_died)
+  /* A host that died while the container was ending cannot read the stats
+   * or remove the cgroups either. */
+  if (parent_died || getppid () != parent_pid)
     remove_cgroups (&opts);
 
   if (WIFSIGNALED (command_status))

@@ -8,7 +8,7 @@ import { createLineParser, type StatusEvent } from './status-protocol.js'
 /** Grace between SIGTERM and SIGKILL when islet stops a container (Vitest's forks pool uses the same). */
 export const STOP_TIMEOUT_MS = 500
 
-const RUSAGE_PEAK_SOURCE = 'rusage maxrss (largest single process; no cgroup peak file on this kernel)'
+const RUSAGE_PEAK_SOURCE = 'rusage maxrss (largest single process: no cgroup memory peak was available)'
 
 /**
  * One running container: the launcher's child process plus the cgroup the host made

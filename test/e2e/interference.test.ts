@@ -83,7 +83,8 @@ describe.skipIf(host.skip)(host.title('the same project under forks, for contras
   })
 
   it('fails where files expect a machine of their own, and harms the host', () => {
-    expect(fileLine(result.output, 'offline')).toMatch(/❯|×/)
+    // A host with a network of its own (not a bare VM) shows it to every file under forks.
+    if (Object.keys(os.networkInterfaces()).some((name) => name !== 'lo')) expect(fileLine(result.output, 'offline')).toMatch(/❯|×/)
     expect(fs.existsSync(path.join(dir, 'generated-by-test.txt'))).toBe(true)
     expect(os.hostname()).toBe('islet-fixture-renamed')
     expect(hostPidsWith('islet-fixture-daemon').length).toBeGreaterThan(0)

@@ -13,6 +13,8 @@ export const CLI = path.join(REPO, 'dist', 'cli', 'main.js')
 export function whyNoContainers(): string | null {
   const why = whyCannotIsolate()
   if (why) return why
+  // Rootless runs have their own suite (test/integration/rootless); these tests use the host's cgroups.
+  if (process.geteuid?.() !== 0) return 'requires root'
   for (const file of [path.join(REPO, 'build', 'islet-launcher'), TESTPROG]) {
     if (!fs.existsSync(file)) return `${path.relative(REPO, file)} is not built (npm run build)`
   }
