@@ -9,6 +9,7 @@ import type { Container } from '../launcher/container.js'
 import type { RunStats } from '../launcher/run-stats.js'
 import { startContainer } from '../launcher/start-container.js'
 import type { PoolSession } from './pool-session.js'
+import { reportFileFailure } from './file-failure.js'
 import { resolveFileOptions } from './resolve-file-options.js'
 import { isSnapshotMessage } from './snapshot-messages.js'
 import { applySnapshotMessage } from './snapshot-writer.js'
@@ -63,7 +64,7 @@ export class ContainerPoolWorker implements PoolWorker {
     const m = message as Message
     // After `stop` the worker may leave on its own: that exit is no failure.
     if (m.type === 'stop') this.stopping = true
-    if (this.container) {
+    if (this.container && !this.endedEarly) {
       this.container.child.send(m)
       return
     }
@@ -73,6 +74,7 @@ export class ContainerPoolWorker implements PoolWorker {
     } else if (m.type === 'run' || m.type === 'collect') {
       this.launch(m).catch((error) => this.fail(this.aboutFile(error)))
     } else if (m.type === 'stop') {
+      // Nothing runs (never started, or already ended): answer for it.
       setImmediate(() => this.reply({ type: 'stopped' }))
     }
   }
@@ -136,10 +138,13 @@ export class ContainerPoolWorker implements PoolWorker {
     else child.send(run)
     await container.ready
     this.session.track(container.finished.then((stats) => this.session.record(project, file, stats), () => {}))
-    container.finished.then((stats) => {
+    container.finished.then(async (stats) => {
       if (this.stopping) return
       this.endedEarly = true
-      this.fail(new IsletError('ERR_ISLET_POOL', `${path.relative(root, file)}: ${unexpectedEnd(stats)}`))
+      const message = `${path.relative(root, file)}: ${unexpectedEnd(stats)}`
+      // Best: the file fails in Vitest's own list, and the run goes on as after any failed file.
+      if (await reportFileFailure(project, file, message).catch(() => false)) this.reply({ type: 'testfileFinished' })
+      else this.fail(new IsletError('ERR_ISLET_POOL', message))
     }, (error) => this.fail(error))
   }
 

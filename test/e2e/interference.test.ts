@@ -32,12 +32,16 @@ describe.skipIf(host.skip)(host.title('the interference project under islet'), (
 
   it('passes every file no limit stopped, though they share ports, /tmp paths and process names', () => {
     for (const name of PASSING) expect(fileLine(result.output, name), `${name}\n${result.output}`).toMatch(/✓/)
-    expect(result.output).toMatch(/Test Files\s+1 failed \| 10 passed \(12\)/)
+    expect(result.output).toMatch(/Test Files\s+2 failed \| 10 passed \(12\)/)
+    // A limit is a test failure, not an unhandled error of the run.
+    expect(result.output).not.toContain('Unhandled Error')
     expect(result.code).toBe(1)
   })
 
   it('fails the files a limit stopped, each with its diagnosis', () => {
-    expect(result.output).toMatch(/test\/memory-hog\.test\.ts: out of memory: the memory limit \(96 MiB\) was reached \(peak \d+(\.\d)? MiB\)/)
+    expect(result.output).toMatch(/FAIL\s+test\/memory-hog\.test\.ts/)
+    expect(result.output).toMatch(/IsletError: test\/memory-hog\.test\.ts: out of memory: the memory limit \(96 MiB\) was reached \(peak \d+(\.\d)? MiB\)/)
+    expect(fileLine(result.output, 'memory-hog')).toMatch(/❯|×/)
     expect(fileLine(result.output, 'fork-bomb')).toMatch(/❯|×/)
     expect(result.output).toMatch(/\[islet\] test\/fork-bomb\.test\.ts: the pids limit \(64\) was reached: \d+ process or thread creations were refused/)
   })
