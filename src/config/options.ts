@@ -32,6 +32,8 @@ export interface RunOptions extends ContainerOptions {
   serialization?: 'json' | 'advanced'
   /** Host paths hidden by the fresh /tmp that must stay visible (copy-on-write) inside. */
   keepPaths?: string[]
+  /** Host paths bound read-only and live: what the host writes there later shows inside. */
+  readonlyPaths?: string[]
   /** Host paths bound read-write: what is written there reaches the host. */
   writablePaths?: string[]
   /** Write the stats JSON here after exit (the CLI's --stats). */

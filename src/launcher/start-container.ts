@@ -45,6 +45,7 @@ export async function startContainer(command: string[], options: RunOptions = {}
       mounts,
       // The working directory must exist inside even when it lives under the fresh /tmp.
       keepPaths: [cwd, ...(options.keepPaths ?? [])],
+      readonlyPaths: options.readonlyPaths ?? [],
       writablePaths: options.writablePaths ?? [],
     })
     const stdio = normalizeStdio(options.stdio)

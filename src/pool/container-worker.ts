@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pc from 'picocolors'
@@ -27,8 +28,13 @@ type Message = WorkerRequest & { type?: string; context?: { files?: Array<{ file
  */
 export class ContainerPoolWorker implements PoolWorker {
   readonly name: string
-  /** Transformed modules travel over IPC: the host's cache dir under /tmp is not in the container's fresh /tmp. */
-  readonly cacheFs = false
+  /**
+   * Like forks, the worker reads transformed modules from the host's cache directory
+   * (a live, read-only bind: the host keeps writing it) instead of receiving them over
+   * IPC; without a known directory they travel over IPC.
+   */
+  readonly cacheFs: boolean
+  private readonly cacheDir: string | undefined
   private readonly events = new EventEmitter()
   private readonly entrypoint: string
   private container: Container | undefined
@@ -42,6 +48,8 @@ export class ContainerPoolWorker implements PoolWorker {
     this.name = session.name
     /** Vitest's forks entry: {@link file://./../../node_modules/vitest/dist/workers/forks.js} */
     this.entrypoint = path.resolve(options.distPath, 'workers/forks.js')
+    this.cacheDir = moduleCacheDir(options)
+    this.cacheFs = this.cacheDir !== undefined
   }
 
   on(event: string, callback: (arg: any) => void): void {
@@ -113,6 +121,7 @@ export class ContainerPoolWorker implements PoolWorker {
       serialization: 'advanced',
       // Paths the worker must find at the same place even if they live under /tmp.
       keepPaths: [root, path.resolve(this.options.distPath, '..'), path.dirname(process.execPath), path.dirname(SNAPSHOT_ENVIRONMENT)],
+      readonlyPaths: this.cacheDir ? [this.cacheDir] : [],
     })
     this.container = container
     const { child } = container
@@ -173,6 +182,22 @@ export class ContainerPoolWorker implements PoolWorker {
     // Vitest listens for errors only while a file runs; an 'error' nobody hears would throw.
     if (this.stopping || this.events.listenerCount('error') === 0) return
     this.events.emit('error', error)
+  }
+}
+
+/**
+ * Where Vitest writes transformed modules for `cacheFs` workers: the project's
+ * `tmpDir` (not in Vitest's public types). Made now, so it can be bound before
+ * Vitest writes its first module there.
+ */
+function moduleCacheDir(options: PoolOptions): string | undefined {
+  const dir = (options.project as unknown as { tmpDir?: unknown }).tmpDir
+  if (typeof dir !== 'string' || !path.isAbsolute(dir)) return undefined
+  try {
+    fs.mkdirSync(dir, { recursive: true })
+    return dir
+  } catch {
+    return undefined
   }
 }
 

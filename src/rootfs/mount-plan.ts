@@ -14,6 +14,8 @@ export interface MountPlanInput {
   mounts: MountInfoEntry[]
   /** Host paths that must stay visible (copy-on-write) although the fresh /tmp hides them. */
   keepPaths: string[]
+  /** Host paths bound read-only, live (not copy-on-write): the host may still be writing them. */
+  readonlyPaths?: string[]
   /** Host paths bound read-write. */
   writablePaths: string[]
   /** For tests: decides whether a mount point is a file (file mounts cannot be overlaid). */
@@ -63,6 +65,7 @@ export function planMounts(input: MountPlanInput): MountOp[] {
   for (const keep of dedupe(input.keepPaths.filter((p) => isBelow(p, FRESH_TMP) && p !== FRESH_TMP))) {
     ops.push({ kind: 'overlay', target: keep, lowerdir: lowerdirOption([keep]) })
   }
+  for (const p of dedupe(input.readonlyPaths ?? [])) ops.push({ kind: 'bind-ro', target: p })
   for (const p of dedupe(input.writablePaths)) ops.push({ kind: 'bind-rw', target: p })
   return ops
 }

@@ -39,12 +39,14 @@ describe('planMounts', () => {
     const plan = planMounts({
       mounts: parseMountInfo(HOST), isDirectory,
       keepPaths: ['/tmp/ci/project', '/tmp/ci/project/node_modules', '/home/me', '/tmp/cache'],
+      readonlyPaths: ['/tmp/vitest-cache'],
       writablePaths: ['/home/me/project/__snapshots__'],
     })
-    expect(plan.slice(-4)).toEqual([
+    expect(plan.slice(-5)).toEqual([
       { kind: 'tmpfs', target: '/tmp' },
       { kind: 'overlay', target: '/tmp/cache', lowerdir: 'tmp/cache' },
       { kind: 'overlay', target: '/tmp/ci/project', lowerdir: 'tmp/ci/project' },
+      { kind: 'bind-ro', target: '/tmp/vitest-cache' },
       { kind: 'bind-rw', target: '/home/me/project/__snapshots__' },
     ])
   })
