@@ -13,8 +13,13 @@ import { describeErrno, IsletError } from '../errors.js'
 export const KILL_TIMEOUT_MS = 1000
 /** How long destroy retries rmdir on EBUSY: tasks leave a cgroup asynchronously after they exit. */
 export const RMDIR_TIMEOUT_MS = 1000
-/** Pause between polls of cgroup.procs / rmdir retries. */
+/** Longest pause between polls of cgroup.procs / rmdir retries. */
 export const POLL_INTERVAL_MS = 10
+
+/** 1, 2, 4, 8, 10, 10 ms...: a task usually leaves within a millisecond, so the first polls come soon. */
+function pollDelay(attempt: number): number {
+  return Math.min(2 ** attempt, POLL_INTERVAL_MS)
+}
 
 function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code
@@ -138,7 +143,7 @@ function killPid(pid: number): void {
  */
 export async function emptyCgroup(procsFiles: readonly string[], killEach: boolean): Promise<void> {
   const deadline = Date.now() + KILL_TIMEOUT_MS
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const pids = await readPids(procsFiles)
     if (pids.length === 0) return
     if (Date.now() >= deadline) {
@@ -154,7 +159,7 @@ export async function emptyCgroup(procsFiles: readonly string[], killEach: boole
     if (killEach) {
       for (const pid of pids) killPid(pid)
     }
-    await sleep(POLL_INTERVAL_MS)
+    await sleep(pollDelay(attempt))
   }
 }
 
@@ -183,7 +188,7 @@ async function childDirectories(path: string): Promise<string[]> {
 export async function removeCgroupDirectory(path: string): Promise<void> {
   const deadline = Date.now() + RMDIR_TIMEOUT_MS
   for (const directory of [...(await childDirectories(path)), path]) {
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       try {
         await rmdir(directory)
         break
@@ -191,7 +196,7 @@ export async function removeCgroupDirectory(path: string): Promise<void> {
         const code = errnoOf(error)
         if (code === 'ENOENT') break
         if (code === 'EBUSY' && Date.now() < deadline) {
-          await sleep(POLL_INTERVAL_MS)
+          await sleep(pollDelay(attempt))
           continue
         }
         throw new IsletError('ERR_ISLET_CGROUP', `cannot remove cgroup ${directory}: ${describeErrno(error)}`, {

@@ -92,8 +92,7 @@ describe.skipIf(host.skip)(host.title('the same project under forks, for contras
     expect(fs.existsSync(path.join(dir, 'generated-by-test.txt'))).toBe(true)
     expect(os.hostname()).toBe('islet-fixture-renamed')
     expect(hostPidsWith('islet-fixture-daemon').length).toBeGreaterThan(0)
-    // No limits: the memory hog and the fork bomb both get their way.
-    expect(fileLine(result.output, 'memory-hog')).toMatch(/✓/)
-    expect(fileLine(result.output, 'fork-bomb')).toMatch(/✓/)
+    // No limits: nothing stops the memory hog or the fork bomb, so no diagnosis either.
+    expect(result.output).not.toMatch(/out of memory: the memory limit|the pids limit \(\d+\) was reached/)
   })
 })

@@ -3,14 +3,15 @@
  * process is accounted, limited, killed and its cgroups removed. Needs root and
  * a v1 memory hierarchy; skips saying so, or fails under ISLET_MUST_WORK=1.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { detectCgroupMode, detectCgroups } from '../../../src/cgroups/detect.js'
 import type { Cgroup } from '../../../src/cgroups/manager.js'
 import { cgroupName } from '../../../src/cgroups/naming.js'
 import type { CgroupV1 } from '../../../src/cgroups/v1/cgroup-v1.js'
 import { IsletError } from '../../../src/errors.js'
+import { enter, spawnWaiting } from '../../helpers/cgroup-process.js'
 import { hostSkip, notApplicable, requireHost, whyNotRoot } from '../../helpers/host.js'
 
 async function whyCannotCgroupV1(): Promise<string | null> {
@@ -29,17 +30,6 @@ const mode = detectCgroupMode()
 const applies = notApplicable(mode === 'v2' ? 'this host is cgroup v2 only; cgroup-v2.test.ts covers it' : null)
 const host = applies.skip ? applies : hostSkip(await whyCannotCgroupV1())
 requireHost(host)
-
-/** A child that waits for a line on stdin before running `script`, so it can be put in the cgroup first. */
-function spawnWaiting(script: string): { child: ChildProcess; exited: Promise<NodeJS.Signals | null>; go: () => void } {
-  const child = spawn('sh', ['-c', `read go; ${script}`], { stdio: ['pipe', 'ignore', 'ignore'] })
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
-  return { child, exited, go: () => child.stdin!.end('go\n') }
-}
-
-function enter(cgroup: Cgroup, pid: number): void {
-  for (const file of cgroup.procsFiles) writeFileSync(file, String(pid))
-}
 
 describe.skipIf(host.skip)(host.title('CgroupV1 on the real kernel'), () => {
   let seq = 0

@@ -6,30 +6,21 @@
  * hybrid (controllers on v1), so this runs in the cgroup2 lane
  * (npm run test:cgroup2); on a v1 host it is not applicable, not skipped.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { detectCgroupMode, detectCgroups } from '../../../src/cgroups/detect.js'
 import type { Cgroup } from '../../../src/cgroups/manager.js'
 import { cgroupName } from '../../../src/cgroups/naming.js'
 import type { CgroupV2 } from '../../../src/cgroups/v2/cgroup-v2.js'
 import { IsletError } from '../../../src/errors.js'
+import { enter, spawnWaiting } from '../../helpers/cgroup-process.js'
 import { hostSkip, notApplicable, requireHost, whyNotRoot } from '../../helpers/host.js'
 
 const mode = detectCgroupMode()
 const applies = notApplicable(mode === 'v2' ? null : `this host's controllers are on cgroup ${mode === 'hybrid' ? 'v1 (hybrid)' : mode}; npm run test:cgroup2 runs this in a v2 VM`)
 const host = applies.skip ? applies : hostSkip(whyNotRoot())
 requireHost(host)
-
-function spawnWaiting(script: string): { child: ChildProcess; exited: Promise<NodeJS.Signals | null>; go: () => void } {
-  const child = spawn('sh', ['-c', `read go; ${script}`], { stdio: ['pipe', 'ignore', 'ignore'] })
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
-  return { child, exited, go: () => child.stdin!.end('go\n') }
-}
-
-function enter(cgroup: Cgroup, pid: number): void {
-  for (const file of cgroup.procsFiles) writeFileSync(file, String(pid))
-}
 
 describe.skipIf(host.skip)(host.title('CgroupV2 on the real kernel'), () => {
   let seq = 0
