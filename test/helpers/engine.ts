@@ -4,21 +4,32 @@ import type { RunOptions } from '../../src/config/options.js'
 import { whyCannotIsolate } from '../../src/launcher/host-check.js'
 import type { RunStats } from '../../src/launcher/run-stats.js'
 import { startContainer } from '../../src/launcher/start-container.js'
+import { notApplicable, type HostSkip } from './host.js'
 
 export const REPO = path.resolve(__dirname, '..', '..')
 export const TESTPROG = path.join(REPO, 'build', 'islet-testprog')
 export const CLI = path.join(REPO, 'dist', 'cli', 'main.js')
 
-/** Null when this host can build real containers, else why not. */
+/** True when these tests build containers as an ordinary user (rootless mode). */
+export const ROOTLESS = process.geteuid?.() !== 0
+
+/** Null when this host can build real containers, as root or rootless, else why not. */
 export function whyNoContainers(): string | null {
   const why = whyCannotIsolate()
   if (why) return why
-  // Rootless runs have their own suite (test/integration/rootless); these tests use the host's cgroups.
-  if (process.geteuid?.() !== 0) return 'requires root'
   for (const file of [path.join(REPO, 'build', 'islet-launcher'), TESTPROG]) {
     if (!fs.existsSync(file)) return `${path.relative(REPO, file)} is not built (npm run build)`
   }
   return null
+}
+
+/**
+ * For suites that need the host's cgroups (limits, cgroup cleanup): as an ordinary
+ * user they do not apply (rootless limits need a delegated cgroup v2 subtree, and
+ * test/integration/rootless checks the refusal), so they say so rather than skip.
+ */
+export function notForRootless(): HostSkip {
+  return notApplicable(ROOTLESS ? 'cgroup limits as an ordinary user need a delegated cgroup v2 subtree; test/integration/rootless checks that they are refused' : null)
 }
 
 export interface Captured extends RunStats {

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { run } from '../../../src/launcher/run.js'
 import { hostSkip, requireHost } from '../../helpers/host.js'
-import { CLI, hostPidsWith, isletCgroupLeaves, mountCount, openFdCount, sleep, waitFor, whyNoContainers } from '../../helpers/engine.js'
+import { CLI, hostPidsWith, isletCgroupLeaves, mountCount, openFdCount, sleep, waitFor, notForRootless, whyNoContainers } from '../../helpers/engine.js'
 
-const host = hostSkip(whyNoContainers())
+const host = notForRootless().skip ? notForRootless() : hostSkip(whyNoContainers())
 requireHost(host)
 
 describe.skipIf(host.skip)(host.title('nothing is left behind'), () => {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { hostSkip, requireHost } from '../../helpers/host.js'
-import { TESTPROG, capture, whyNoContainers } from '../../helpers/engine.js'
+import { TESTPROG, capture, notForRootless, whyNoContainers } from '../../helpers/engine.js'
 
-const host = hostSkip(whyNoContainers())
+const host = notForRootless().skip ? notForRootless() : hostSkip(whyNoContainers())
 requireHost(host)
 
 describe.skipIf(host.skip)(host.title('cgroup limits on a real container'), () => {

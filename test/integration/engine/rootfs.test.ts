@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import * as tar from 'tar'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hostSkip, requireHost } from '../../helpers/host.js'
-import { REPO, capture, whyNoContainers } from '../../helpers/engine.js'
+import { REPO, ROOTLESS, capture, whyNoContainers } from '../../helpers/engine.js'
 
 const host = hostSkip(whyNoContainers())
 requireHost(host)
@@ -16,9 +16,10 @@ describe.skipIf(host.skip)(host.title('copy-on-write rootfs of a real container'
 
   it('keeps writes to /etc, the project and /tmp away from the host', async () => {
     const id = randomUUID()
-    const inProject = path.join(REPO, `written-by-container-${id}.txt`)
-    const inEtc = `/etc/islet-${id}`
-    const result = await capture(['sh', '-c', `echo a > ${inEtc} && echo b > ${inProject} && echo c > /tmp/${id} && cat ${inEtc} ${inProject} /tmp/${id}`], { cwd: REPO })
+    // Rootless, the project and /etc belong to host ids outside the user namespace: write where the user may.
+    const inProject = path.join(ROOTLESS ? scratch : REPO, `written-by-container-${id}.txt`)
+    const inEtc = ROOTLESS ? path.join(os.homedir(), `.islet-${id}`) : `/etc/islet-${id}`
+    const result = await capture(['sh', '-c', `echo a > ${inEtc} && echo b > ${inProject} && echo c > /tmp/${id} && cat ${inEtc} ${inProject} /tmp/${id}`], { cwd: ROOTLESS ? scratch : REPO })
     expect(result.stdout).toBe('a\nb\nc\n')
     expect(fs.existsSync(inEtc)).toBe(false)
     expect(fs.existsSync(inProject)).toBe(false)
