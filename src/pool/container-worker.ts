@@ -160,7 +160,11 @@ export class ContainerPoolWorker implements PoolWorker {
   /** The worker's snapshot writes must reach the host; unless the user brought their own environment. */
   private withIsletSnapshots(start: Message | undefined): Message | undefined {
     const config = start?.context?.config
-    if (!start || !config || config.snapshotEnvironment) return start
+    if (!start || !config) return start
+    if (config.snapshotEnvironment) {
+      this.session.warnOnce(this.options.project, `[islet] snapshotEnvironment ${config.snapshotEnvironment} is the project's own: snapshot files it writes stay in each test file's container and are not kept`)
+      return start
+    }
     return { ...start, context: { ...start.context, config: { ...config, snapshotEnvironment: SNAPSHOT_ENVIRONMENT } } } as Message
   }
 

@@ -37,6 +37,15 @@ export class PoolSession {
     return check
   }
 
+  private readonly warned = new Set<string>()
+
+  /** One line per distinct warning per run, however many files hit it. */
+  warnOnce(project: TestProject, message: string): void {
+    if (this.warned.has(message)) return
+    this.warned.add(message)
+    project.vitest.logger.warn(message)
+  }
+
   track(done: Promise<void>): void {
     this.pending.add(done)
     done.finally(() => this.pending.delete(done))
