@@ -182,6 +182,35 @@ async function childDirectories(path: string): Promise<string[]> {
 }
 
 /**
+ * rmdir islet's parent cgroup if it is empty, so an idle host keeps nothing of
+ * islet's. Best effort: the kernel refuses (EBUSY, ENOTEMPTY) while another run's
+ * leaf is inside, and that run removes it later.
+ */
+export async function removeParentIfEmpty(path: string): Promise<void> {
+  try {
+    await rmdir(path)
+  } catch {
+    // Still in use, already gone, or not ours to remove: all fine.
+  }
+}
+
+/** Whether a cgroupfs failure is ENOENT: a directory vanished under us (another run removed islet's empty parent). */
+export function isVanished(error: unknown): boolean {
+  return errnoOf(error) === 'ENOENT' || errnoOf((error as { cause?: unknown } | undefined)?.cause) === 'ENOENT'
+}
+
+/** Tries a creation again when another run removed islet's parent in the middle of it. */
+export async function retryIfVanished<T>(create: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create()
+    } catch (error) {
+      if (attempt >= attempts || !isVanished(error)) throw error
+    }
+  }
+}
+
+/**
  * rmdir a cgroup and any cgroups below it. EBUSY is retried for RMDIR_TIMEOUT_MS
  * because exited tasks leave the cgroup asynchronously; ENOENT means done.
  */

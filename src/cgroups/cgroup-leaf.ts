@@ -4,7 +4,7 @@
  * so the destroy rules — kill, then rmdir deepest last, idempotent — exist once.
  */
 import type { Cgroup, CgroupStats } from './manager.js'
-import { removeCgroupDirectory } from './cgroup-fs.js'
+import { removeCgroupDirectory, removeParentIfEmpty } from './cgroup-fs.js'
 
 export interface CgroupLeafParts {
   name: string
@@ -14,6 +14,8 @@ export interface CgroupLeafParts {
   readStats: () => Promise<CgroupStats>
   /** SIGKILL everything inside and wait until the cgroup is empty. */
   killAll: () => Promise<void>
+  /** islet's parent directories, removed after the leaf when nothing else is in them. */
+  parents?: string[]
 }
 
 export class CgroupLeaf implements Cgroup {
@@ -67,5 +69,6 @@ export class CgroupLeaf implements Cgroup {
     // The kill error names the pids still inside, which says more than rmdir's EBUSY.
     if (removeError !== undefined) throw killError ?? removeError
     this.#destroyed = true
+    for (const parent of this.#parts.parents ?? []) await removeParentIfEmpty(parent)
   }
 }

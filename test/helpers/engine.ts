@@ -61,6 +61,12 @@ export function hostPidsWith(marker: string): number[] {
   return found
 }
 
+/** islet's parent cgroup in every hierarchy where it exists. */
+export function isletParents(): string[] {
+  const roots = ['/sys/fs/cgroup', ...fs.readdirSync('/sys/fs/cgroup').map((d) => path.join('/sys/fs/cgroup', d))]
+  return [...new Set(roots.map((root) => path.join(root, 'islet')).filter((p) => fs.existsSync(p)))]
+}
+
 /** Leaf cgroups under islet's parent in every hierarchy, for leak checks. */
 export function isletCgroupLeaves(): string[] {
   const leaves: string[] = []

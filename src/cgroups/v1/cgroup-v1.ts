@@ -4,7 +4,7 @@
  * `<mount>/<parent>/<leaf>`. Kernel file names come from ./files.ts only.
  */
 import { IsletError } from '../../errors.js'
-import { emptyCgroup, exists, listDirectories, makeCgroupDirectory, writeCgroupFile } from '../cgroup-fs.js'
+import { emptyCgroup, exists, listDirectories, makeCgroupDirectory, retryIfVanished, writeCgroupFile } from '../cgroup-fs.js'
 import { CgroupLeaf } from '../cgroup-leaf.js'
 import type { Cgroup, CgroupLimits, CgroupManager } from '../manager.js'
 import { ISLET_PARENT, isOwnerAlive } from '../naming.js'
@@ -81,6 +81,7 @@ export class CgroupV1 implements CgroupManager {
       readStats: () => readV1Stats(dirs),
       // v1 has no cgroup.kill: SIGKILL each listed pid until every cgroup.procs is empty.
       killAll: () => emptyCgroup(procsFiles, true),
+      parents: this.#mounts.map((mount) => `${mount}/${this.parent}`),
     })
   }
 
@@ -98,10 +99,14 @@ export class CgroupV1 implements CgroupManager {
     validateCgroupName(name)
     validateLimits(limits)
     this.#checkControllers(limits)
+    return retryIfVanished(() => this.#create(name, limits))
+  }
+
+  async #create(name: string, limits: CgroupLimits): Promise<Cgroup> {
     const created: string[] = []
     try {
       for (const mount of this.#mounts) {
-        // Shared by every run on the host and never removed, so EEXIST is normal.
+        // Shared by every run on the host (removed by the last one out), so EEXIST is normal.
         await makeCgroupDirectory(`${mount}/${this.parent}`, true)
       }
       for (const mount of this.#mounts) {

@@ -12,6 +12,7 @@ import {
   listDirectories,
   makeCgroupDirectory,
   readOptional,
+  retryIfVanished,
   writeCgroupFile,
 } from '../cgroup-fs.js'
 import { CgroupLeaf } from '../cgroup-leaf.js'
@@ -78,6 +79,7 @@ export class CgroupV2 implements CgroupManager {
           await emptyCgroup([procsFile], true)
         }
       },
+      parents: [this.#parentDirectory],
     })
   }
 
@@ -131,6 +133,18 @@ export class CgroupV2 implements CgroupManager {
   async create(name: string, limits: CgroupLimits): Promise<Cgroup> {
     validateCgroupName(name)
     validateLimits(limits)
+    return retryIfVanished(async () => {
+      try {
+        return await this.#create(name, limits)
+      } catch (error) {
+        // Another run removed islet's empty parent: set it up again on the next try.
+        this.#parentReady = undefined
+        throw error
+      }
+    })
+  }
+
+  async #create(name: string, limits: CgroupLimits): Promise<Cgroup> {
     await this.#ensureParent()
     const directory = `${this.#parentDirectory}/${name}`
     await makeCgroupDirectory(directory, false)

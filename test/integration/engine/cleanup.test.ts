@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
+import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { run } from '../../../src/launcher/run.js'
 import { hostSkip, requireHost } from '../../helpers/host.js'
-import { CLI, hostPidsWith, isletCgroupLeaves, mountCount, openFdCount, sleep, waitFor, notForRootless, whyNoContainers } from '../../helpers/engine.js'
+import { CLI, hostPidsWith, isletCgroupLeaves, isletParents, mountCount, openFdCount, sleep, waitFor, notForRootless, whyNoContainers } from '../../helpers/engine.js'
 
 const host = notForRootless().skip ? notForRootless() : hostSkip(whyNoContainers())
 requireHost(host)
@@ -35,6 +36,8 @@ describe.skipIf(host.skip)(host.title('nothing is left behind'), () => {
     await sleep(50)
     expect(mountCount()).toBe(mounts)
     expect(ours()).toEqual([])
+    // The last run out removes islet's parent: one still there must hold another run's leaves.
+    for (const parent of isletParents()) expect(fs.readdirSync(parent, { withFileTypes: true }).some((e) => e.isDirectory())).toBe(true)
     expect(openFdCount()).toBe(fds)
     expect(hostPidsWith('islet-launcher')).toEqual([])
   })
