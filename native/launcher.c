@@ -52,6 +52,8 @@
 
 typedef struct {
   const char *hostname;
+  int go_fd;
+  pid_t host_pid;
   bool share_net;
   const char **cgroup_procs;
   size_t n_cgroup_procs;
@@ -100,6 +102,10 @@ usage (FILE *out)
            "\n"
            "  --status-fd N              write protocol lines to fd N (required)\n"
            "  --hostname NAME            hostname in the new UTS namespace (default: islet)\n"
+           "  --host-pid N               the process that spawned us: if it is already gone, remove\n"
+           "                             the cgroups and leave (it cannot clean up any more)\n"
+           "  --go-fd N                  build the container, then wait for \"go [HOSTNAME]\" on fd N\n"
+           "                             before starting the command (EOF: exit without starting it)\n"
            "  --share-net                keep the host's network namespace\n"
            "  --cgroup-procs FILE        write the container's pid to FILE (repeatable)\n"
            "  --scratch-size BYTES       size of the scratch tmpfs holding all writes\n"
@@ -215,7 +221,7 @@ parse_args (int argc, char **argv, launcher_options *opts)
 {
   int i;
 
-  *opts = (launcher_options) { .hostname = "islet" };
+  *opts = (launcher_options) { .hostname = "islet", .go_fd = -1 };
 
   for (i = 1; i < argc; i++)
     {
@@ -230,6 +236,23 @@ parse_args (int argc, char **argv, launcher_options *opts)
         i += 1;   /* handled by find_status_fd() */
       else if (strcmp (arg, "--hostname") == 0)
         opts->hostname = need_arg (argc, argv, i++, 1);
+      else if (strcmp (arg, "--host-pid") == 0)
+        {
+          const char *value = need_arg (argc, argv, i++, 1);
+          char *end;
+          long pid = strtol (value, &end, 10);
+
+          if (*value == '\0' || *end != '\0' || pid <= 0)
+            die_usage ("--host-pid %s: must be a process id", value);
+          opts->host_pid = (pid_t) pid;
+        }
+      else if (strcmp (arg, "--go-fd") == 0)
+        {
+          opts->go_fd = parse_fd (arg, need_arg (argc, argv, i++, 1));
+          /* Security rule: like the status fd, the command must not inherit it. */
+          if (opts->go_fd <= STDERR_FILENO || fd_set_cloexec (opts->go_fd) != 0)
+            die_usage ("--go-fd %d: must be an open fd above stderr", opts->go_fd);
+        }
       else if (strcmp (arg, "--share-net") == 0)
         opts->share_net = true;
       else if (strcmp (arg, "--cgroup-procs") == 0)
@@ -447,6 +470,45 @@ exec_command (char **command, int exec_fd)
             "exec %s", command[0]);
 }
 
+/* A container built ahead of need (the Vitest pool keeps one ready for the
+ * next test file) waits here, after every mount and before anything of the
+ * command runs, for one line: "go" or "go HOSTNAME". EOF means it is not
+ * needed: leave quietly. Returns the hostname to set. */
+static const char *
+wait_for_go (int fd, char *buf, size_t size, const char *hostname)
+{
+  char line[HOST_NAME_MAX + 8];
+  size_t len = 0;
+  ssize_t n;
+
+  while (len < sizeof line - 1)
+    {
+      n = TEMP_FAILURE_RETRY (read (fd, line + len, sizeof line - 1 - len));
+      if (n < 0)
+        die_with_error ("read --go-fd %d", fd);
+      if (n == 0)
+        break;
+      len += (size_t) n;
+      if (memchr (line, '\n', len) != NULL)
+        break;
+    }
+  line[len] = '\0';
+  close (fd);
+  if (strncmp (line, "go", 2) != 0 || (line[2] != '\n' && line[2] != ' '))
+    _exit (0);   /* not needed after all */
+  line[strcspn (line, "\n")] = '\0';
+  if (line[2] == ' ' && line[3] != '\0')
+    {
+      size_t name_len = strlen (line + 3);
+
+      if (name_len >= size)
+        die ("go: hostname of %zu bytes is longer than HOST_NAME_MAX (%d)", name_len, HOST_NAME_MAX);
+      memcpy (buf, line + 3, name_len + 1);
+      return buf;
+    }
+  return hostname;
+}
+
 /* Runs as PID 1 of the new PID namespace; never returns. */
 static void __attribute__((noreturn))
 run_init (const launcher_options *opts, const char *cwd, const sigset_t *signals,
@@ -460,6 +522,8 @@ run_init (const launcher_options *opts, const char *cwd, const sigset_t *signals
   char go;
   ssize_t n;
   int err;
+  const char *hostname = opts->hostname;
+  char hostname_buf[HOST_NAME_MAX + 1];
 
   /* A SIGKILLed launcher takes the whole container down: PID 1 dying ends
    * every process in the namespace. */
@@ -489,8 +553,11 @@ run_init (const launcher_options *opts, const char *cwd, const sigset_t *signals
   setup_rootfs (opts->mount_ops, opts->n_mount_ops, opts->scratch_size, opts->layers,
                 opts->userns);
 
-  if (sethostname (opts->hostname, strlen (opts->hostname)) != 0)
-    die_with_error ("sethostname %s", opts->hostname);
+  if (opts->go_fd >= 0)
+    hostname = wait_for_go (opts->go_fd, hostname_buf, sizeof hostname_buf, hostname);
+
+  if (sethostname (hostname, strlen (hostname)) != 0)
+    die_with_error ("sethostname %s", hostname);
 
   /* In a fresh NET namespace lo is down: bind() to 127.0.0.1 works but
    * connect() fails with ENETUNREACH. */
@@ -619,6 +686,10 @@ remove_cgroups (const launcher_options *opts)
             break;
           nanosleep (&delay, NULL);
         }
+      /* islet's parent goes with its last leaf, as the host does it; the
+       * kernel refuses while another run's cgroup is inside, which is fine. */
+      cleanup_free char *parent_copy = xstrdup (dir);
+      (void) rmdir (dirname (parent_copy));
     }
 }
 
@@ -669,8 +740,13 @@ main (int argc, char **argv)
   parent_pid = getppid ();
   if (prctl (PR_SET_PDEATHSIG, PARENT_DEATH_SIGNAL, 0, 0, 0) != 0)
     die_with_error ("prctl(PR_SET_PDEATHSIG)");
-  if (getppid () != parent_pid)
-    die ("the host process exited before the container started");
+  /* A host that died before we asked (or before we even ran, when
+   * getppid() already names the reaper) made cgroups nobody else removes. */
+  if (getppid () != parent_pid || (opts.host_pid > 0 && parent_pid != opts.host_pid))
+    {
+      remove_cgroups (&opts);
+      die ("the host process exited before the container started");
+    }
 
   block_signals (&signals);
 
@@ -760,12 +836,15 @@ main (int argc, char **argv)
   /* Init sends the command's status before it exits; without it (init was
    * killed, or setup failed), init's own status is the answer. */
   n = TEMP_FAILURE_RETRY (read (result_pipe[0], &command_status, sizeof command_status));
-  if (n != (ssize_t) sizeof command_status)
+  bool command_ran = n == (ssize_t) sizeof command_status;
+  if (!command_ran)
     command_status = init_status;
 
   /* A host that died while the container was ending cannot read the stats
-   * or remove the cgroups either. */
-  if (parent_died || getppid () != parent_pid)
+   * or remove the cgroups either. Nor can one whose fds closed as it exited,
+   * which is how a spare container (--go-fd) learns first: its command never
+   * ran and its cgroups measured nothing, so they go in any case. */
+  if (parent_died || getppid () != parent_pid || (opts.go_fd >= 0 && !command_ran))
     remove_cgroups (&opts);
 
   if (WIFSIGNALED (command_status))

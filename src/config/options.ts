@@ -36,6 +36,11 @@ export interface RunOptions extends ContainerOptions {
   readonlyPaths?: string[]
   /** Host paths bound read-write: what is written there reaches the host. */
   writablePaths?: string[]
+  /**
+   * Build the container now but start the command only on `container.go()`:
+   * the Vitest pool keeps one ready for the next test file.
+   */
+  deferred?: boolean
   /** Write the stats JSON here after exit (the CLI's --stats). */
   statsFile?: string
 }

@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import type { Cgroup, CgroupLimits } from '../cgroups/manager.js'
+import type { Writable } from 'node:stream'
+import { validateHostname } from '../config/resolve.js'
 import { IsletError } from '../errors.js'
 import { diagnose, signalName } from './diagnose.js'
 import type { RunStats } from './run-stats.js'
@@ -31,9 +33,11 @@ export class Container {
     private readonly cgroup: Cgroup,
     private readonly limits: CgroupLimits,
     private readonly command: string[],
-    startedAt: number,
+    private startedAt: number,
     /** Turns a launcher error line into a better hint where the host knows more (rootless mode's clone errors). */
     explainError?: (message: string, hint: string | undefined) => string | undefined,
+    /** With `deferred`: the pipe on which go() tells init to start the command. */
+    private readonly goFd?: number,
   ) {
     let settleReady!: { resolve: () => void; reject: (e: Error) => void }
     this.ready = new Promise((resolve, reject) => { settleReady = { resolve, reject } })
@@ -63,7 +67,7 @@ export class Container {
             { hint: 'run `islet doctor` to check this host' })
           settleReady.reject(startError)
         }
-        this.collect(events, startedAt, code, signal).then(
+        this.collect(events, this.startedAt, code, signal).then(
           (stats) => (startError ? reject(startError) : resolve(stats)),
           (error) => reject(startError ?? error),
         )
@@ -76,6 +80,41 @@ export class Container {
 
   get pid(): number | undefined {
     return this.child.pid
+  }
+
+  /**
+   * Starts the command of a container made with `deferred`, everything else
+   * being in place already; `hostname` replaces the one it was built with.
+   */
+  go(hostname?: string): void {
+    const pipe = this.goPipe()
+    if (hostname !== undefined) validateHostname(hostname)
+    this.startedAt = Date.now()
+    pipe.end(hostname ? `go ${hostname}\n` : 'go\n')
+  }
+
+  /**
+   * Whether this container keeps the host's event loop alive. A spare container
+   * waiting for a test file must not keep Vitest from exiting (`vitest list` has
+   * no end-of-run event to discard it by); if Vitest exits, the launcher sees its
+   * parent die and removes everything.
+   */
+  keepAlive(keep: boolean): void {
+    const handles = [this.child, this.child.channel, ...this.child.stdio] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>
+    for (const handle of handles) (keep ? handle?.ref : handle?.unref)?.call(handle)
+  }
+
+  /** A `deferred` container that is not needed after all ends without running its command. */
+  discard(): void {
+    this.goPipe().end()
+  }
+
+  private goPipe(): Writable {
+    const pipe = this.goFd === undefined ? undefined : (this.child.stdio[this.goFd] as Writable | null)
+    if (!pipe || pipe.writableEnded) {
+      throw new IsletError('ERR_ISLET_LAUNCHER', 'go()/discard() need a container started with { deferred: true }, once')
+    }
+    return pipe
   }
 
   /** SIGTERM reaches the command through init; whatever is still there after STOP_TIMEOUT_MS is SIGKILLed. */

@@ -17,6 +17,22 @@ import { assertCanIsolate, isRootless } from './host-check.js'
 import { hostCgroups, nextCgroupName } from './host-cgroups.js'
 import { launcherPath } from './launcher-path.js'
 
+/**
+ * Cgroups made for a launcher that is not spawned yet. A process that exits in
+ * that window (Vitest ending while the pool builds a spare container) removes
+ * them on its way out; after spawn, the launcher removes them if we die.
+ */
+const unspawned = new Set<Cgroup>()
+process.once('exit', () => {
+  for (const cgroup of unspawned) {
+    for (const directory of [...cgroup.directories].reverse()) {
+      try {
+        fs.rmdirSync(directory)
+      } catch {}
+    }
+  }
+})
+
 /** Rootless warnings said once per process, not once per container (a pool starts many). */
 const warnedOnce = new Set<string>()
 
@@ -39,6 +55,7 @@ export async function startContainer(command: string[], options: RunOptions = {}
   const { cgroup, limits, warning }: RootlessCgroup = rootless
     ? await rootlessCgroup(nextCgroupName(), requested, resolved.limits)
     : { cgroup: await (await hostCgroups()).create(nextCgroupName(), requested), limits: requested }
+  unspawned.add(cgroup)
   try {
     const mounts = parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'))
     const plan = planMounts({
@@ -50,8 +67,11 @@ export async function startContainer(command: string[], options: RunOptions = {}
     })
     const stdio = normalizeStdio(options.stdio)
     const statusFd = stdio.length
+    const goFd = options.deferred ? statusFd + 1 : undefined
     const args = [
       '--status-fd', String(statusFd),
+      '--host-pid', String(process.pid),
+      ...(goFd === undefined ? [] : ['--go-fd', String(goFd)]),
       '--hostname', resolved.hostname ?? deriveHostname(command[0]),
       '--scratch-size', String(resolved.scratchBytes),
       '--cwd', cwd,
@@ -64,20 +84,24 @@ export async function startContainer(command: string[], options: RunOptions = {}
       '--', ...command,
     ]
     const startedAt = Date.now()
+    // From here the launcher owns the cgroup's cleanup (it removes it if we die); until
+    // spawn returns, a process that exits right now must remove it itself.
     const child = spawn(launcher, args, {
       cwd,
       env: options.env ?? process.env,
-      stdio: [...stdio, 'pipe'],
+      stdio: [...stdio, 'pipe', ...(goFd === undefined ? [] : ['pipe' as const])],
       serialization: options.serialization,
     })
+    unspawned.delete(cgroup)
     const explain = rootless ? (message: string) => explainCloneFailure(message, readUsernsFacts()) ?? undefined : undefined
-    const container = new Container(child, statusFd, cgroup, limits, command, startedAt, explain)
+    const container = new Container(child, statusFd, cgroup, limits, command, startedAt, explain, goFd)
     if (warning && !warnedOnce.has(warning)) {
       warnedOnce.add(warning)
       container.warnings.push(warning)
     }
     return container
   } catch (error) {
+    unspawned.delete(cgroup)
     await cgroup.destroy()
     throw error instanceof IsletError ? error : new IsletError('ERR_ISLET_LAUNCHER', `cannot start the launcher: ${describeErrno(error)}`, { cause: error })
   }

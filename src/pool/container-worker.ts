@@ -6,6 +6,7 @@ import pc from 'picocolors'
 import type { PoolOptions, PoolWorker, WorkerRequest } from 'vitest/node'
 import { deriveHostname } from '../config/resolve.js'
 import { IsletError } from '../errors.js'
+import type { ContainerOptions, RunOptions } from '../config/options.js'
 import type { Container } from '../launcher/container.js'
 import type { RunStats } from '../launcher/run-stats.js'
 import { startContainer } from '../launcher/start-container.js'
@@ -112,17 +113,19 @@ export class ContainerPoolWorker implements PoolWorker {
     const root = project.config.root
     const options = resolveFileOptions(this.session.options, root, file)
     const logger = project.vitest.logger
-    const container = await startContainer([process.execPath, ...this.options.execArgv, this.entrypoint], {
-      ...options,
-      hostname: options.hostname ?? deriveHostname(path.relative(root, file)),
-      cwd: process.cwd(),
-      env: this.options.env as NodeJS.ProcessEnv,
-      stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
-      serialization: 'advanced',
-      // Paths the worker must find at the same place even if they live under /tmp.
-      keepPaths: [root, path.resolve(this.options.distPath, '..'), path.dirname(process.execPath), path.dirname(SNAPSHOT_ENVIRONMENT)],
-      readonlyPaths: this.cacheDir ? [this.cacheDir] : [],
-    })
+    const hostname = options.hostname ?? deriveHostname(path.relative(root, file))
+    // A file with the pool's own settings takes the container built ahead for it.
+    const spare = this.session.isDefault(options) ? await this.session.takeSpare(project) : null
+    let container: Container
+    if (spare) {
+      spare.go(hostname)
+      container = spare
+    } else {
+      container = await startContainer(this.command(), { ...this.runOptions(options), hostname })
+    }
+    // Build the next file's container while this one runs: its setup (cgroup
+    // migration waits for an RCU grace period, about 10 ms) leaves the critical path.
+    this.session.prepareSpare(project, () => startContainer(this.command(), { ...this.runOptions(this.session.defaults), deferred: true }))
     this.container = container
     const { child } = container
     child.stdout?.pipe(logger.outputStream, { end: false })
@@ -155,6 +158,25 @@ export class ContainerPoolWorker implements PoolWorker {
       if (await reportFileFailure(project, file, message).catch(() => false)) this.reply({ type: 'testfileFinished' })
       else this.fail(new IsletError('ERR_ISLET_POOL', message))
     }, (error) => this.fail(error))
+  }
+
+  private command(): string[] {
+    return [process.execPath, ...this.options.execArgv, this.entrypoint]
+  }
+
+  /** What every container of this project's files gets, whatever its limits. */
+  private runOptions(options: ContainerOptions): RunOptions {
+    const root = this.options.project.config.root
+    return {
+      ...options,
+      cwd: process.cwd(),
+      env: this.options.env as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      // Paths the worker must find at the same place even if they live under /tmp.
+      keepPaths: [root, path.resolve(this.options.distPath, '..'), path.dirname(process.execPath), path.dirname(SNAPSHOT_ENVIRONMENT)],
+      readonlyPaths: this.cacheDir ? [this.cacheDir] : [],
+    }
   }
 
   /** The worker's snapshot writes must reach the host; unless the user brought their own environment. */

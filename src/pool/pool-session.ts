@@ -1,10 +1,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
+import type { ContainerOptions } from '../config/options.js'
+import type { Container } from '../launcher/container.js'
 import type { RunStats } from '../launcher/run-stats.js'
-import type { IsletPoolOptions } from './pool-options.js'
+import { containerPart, type IsletPoolOptions } from './pool-options.js'
 import { resolveFileOptions } from './resolve-file-options.js'
 import { formatReport, reportJson, type FileStats } from './stats-report.js'
+
+/** Option objects compared by value, key order aside. */
+function canonical(options: ContainerOptions): string {
+  return JSON.stringify(Object.entries(options).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)))
+}
 
 /** How long the end-of-run report waits for the last containers to hand in their stats. */
 const REPORT_WAIT_MS = 5_000
@@ -22,7 +29,50 @@ export class PoolSession {
   private readonly pending = new Set<Promise<void>>()
   private reporterAdded = false
 
-  constructor(readonly options: IsletPoolOptions) {}
+  /** The container options of a file with no `files` entry or docblock of its own. */
+  readonly defaults: ContainerOptions
+  readonly #defaultsKey: string
+  /** Per project, a container built with the defaults and waiting for its test file. */
+  private readonly spares = new Map<TestProject, Promise<Container | null>>()
+
+  constructor(readonly options: IsletPoolOptions) {
+    this.defaults = containerPart(options)
+    this.#defaultsKey = canonical(this.defaults)
+  }
+
+  isDefault(options: ContainerOptions): boolean {
+    return canonical(options) === this.#defaultsKey
+  }
+
+  /** The waiting container, if one is there and still alive; the slot is emptied either way. */
+  async takeSpare(project: TestProject): Promise<Container | null> {
+    const spare = this.spares.get(project)
+    this.spares.delete(project)
+    const container = await spare
+    if (!container || container.child.exitCode !== null || container.child.signalCode !== null) return null
+    container.keepAlive(true)
+    return container
+  }
+
+  /** Starts building the next file's container unless one is already on its way. */
+  prepareSpare(project: TestProject, start: () => Promise<Container>): void {
+    if (this.spares.has(project)) return
+    this.spares.set(project, start().then(
+      (container) => {
+        // Never started, never waited for: ending without 'ready' is its normal end.
+        container.ready.catch(() => {})
+        container.keepAlive(false)
+        return container
+      },
+      () => null,
+    ))
+  }
+
+  /** At the end of a run nothing more will come: the waiting containers end without running anything. */
+  discardSpares(): void {
+    for (const spare of this.spares.values()) spare.then((container) => container?.discard(), () => {})
+    this.spares.clear()
+  }
 
   /** Validates every test file's `@islet` docblock once per project. */
   checkProject(project: TestProject): Promise<void> {
@@ -55,9 +105,12 @@ export class PoolSession {
     this.stats.push({ project: project.name, file: path.relative(project.config.root, file), ...stats })
   }
 
-  /** Vitest reads its reporter list at every event, so the summary can join it from here. */
+  /**
+   * Vitest reads its reporter list at every event, so islet can hear of the run's
+   * end from there: to discard the spare containers, and for the summary.
+   */
   private addReporter(project: TestProject): void {
-    if (this.reporterAdded || !this.options.report) return
+    if (this.reporterAdded) return
     this.reporterAdded = true
     const vitest = project.vitest
     const report = this.options.report
@@ -65,6 +118,8 @@ export class PoolSession {
     ;(vitest as unknown as { reporters: Array<Record<string, unknown>> }).reporters.push({
       onTestRunStart: () => { this.stats = [] },
       onTestRunEnd: async () => {
+        this.discardSpares()
+        if (!report) return
         await Promise.race([Promise.all(this.pending), new Promise((resolve) => setTimeout(resolve, REPORT_WAIT_MS).unref())])
         vitest.logger.log(formatReport(this.stats))
         if (typeof report === 'string') {

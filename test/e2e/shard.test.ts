@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { whyNoContainers } from '../helpers/engine.js'
+import { hostPidsWith, isletCgroupLeaves, waitFor, whyNoContainers } from '../helpers/engine.js'
 import { hostSkip, requireHost } from '../helpers/host.js'
 import { copyFixture, removeFixtureCopy, runVitest } from '../helpers/vitest-run.js'
 
@@ -34,8 +34,11 @@ describe.skipIf(host.skip)(host.title('--shard across two runs'), () => {
   })
 
   it('`vitest list` collects every test through the containers', async () => {
-    const result = await runVitest(dir, ['list', '--json=tests.json'])
+    const run = runVitest(dir, ['list', '--json=tests.json'])
+    const result = await run
     expect(result.code).toBe(0)
+    // The container islet builds ahead for a next file that never comes must not outlive Vitest.
+    await waitFor(() => isletCgroupLeaves().every((leaf) => !leaf.includes(`/${run.pid}-`)) && hostPidsWith('islet-launcher').length === 0, 3000, 'the spare container to go')
     const tests = JSON.parse(fs.readFileSync(path.join(dir, 'tests.json'), 'utf8'))
     expect(tests).toHaveLength(40)
     expect(tests.map((t: { name: string }) => t.name)).toContain('adds in file 07')
