@@ -42,6 +42,7 @@ export class ContainerPoolWorker implements PoolWorker {
   private startMessage: Message | undefined
   private file: string | undefined
   private stopping = false
+  private launching: Promise<void> | undefined
   /** The container ended before Vitest asked it to; already reported as the file's error. */
   private endedEarly = false
 
@@ -81,7 +82,8 @@ export class ContainerPoolWorker implements PoolWorker {
       this.startMessage = m
       setImmediate(() => this.reply({ type: 'started' }))
     } else if (m.type === 'run' || m.type === 'collect') {
-      this.launch(m).catch((error) => this.fail(this.aboutFile(error)))
+      this.launching = this.launch(m)
+      this.launching.catch((error) => this.fail(this.aboutFile(error)))
     } else if (m.type === 'stop') {
       // Nothing runs (never started, or already ended): answer for it.
       setImmediate(() => this.reply({ type: 'stopped' }))
@@ -90,6 +92,8 @@ export class ContainerPoolWorker implements PoolWorker {
 
   async stop(): Promise<void> {
     this.stopping = true
+    // A stop that overtakes the launch (a cancelled run) must still end the container it makes.
+    await this.launching?.catch(() => {})
     const container = this.container
     if (!container) return
     const stats = await container.stop().catch(() => null)
