@@ -1,9 +1,10 @@
 /** The kernel itself, overlayfs, and who islet runs as. */
+import { MIN_KERNEL_FOR_USERNS_OVERLAY } from '../rootless/userns-facts.js'
 import { isRoot, result, type Check, type CheckResult } from './check.js'
 import type { HostView } from './host-view.js'
 
-/** Overlayfs inside a user namespace (what rootless mode mounts) arrived in Linux 5.11. */
-export const ROOTLESS_MIN_KERNEL = [5, 11] as const
+/** Overlayfs inside a user namespace (what rootless mode mounts) arrived in Linux 5.11: the engine's own constant. */
+export const ROOTLESS_MIN_KERNEL = MIN_KERNEL_FOR_USERNS_OVERLAY
 
 /** [major, minor] of a release string such as "6.8.0-45-generic", or null. */
 export function parseKernelVersion(release: string): [number, number] | null {

@@ -5,14 +5,14 @@
  * one is a blocker, and the "rootless" row sums them up to decide the exit code.
  */
 import { isRoot, readSysctl, result, type Check, type CheckResult, type CheckStatus } from './check.js'
+import { USERNS_SYSCTLS } from '../rootless/userns-facts.js'
 import type { HostView } from './host-view.js'
 import { kernelRelease, kernelTooOldForRootless, ROOTLESS_MIN_KERNEL } from './kernel-checks.js'
 
-/** Ubuntu 23.10+ (and 24.04): AppArmor denies capabilities in user namespaces made by unconfined programs. */
-export const APPARMOR_USERNS_SYSCTL = '/proc/sys/kernel/apparmor_restrict_unprivileged_userns'
-export const MAX_USER_NAMESPACES_SYSCTL = '/proc/sys/user/max_user_namespaces'
-/** Debian's (and older Ubuntu's) out-of-tree switch; upstream kernels have no such file. */
-export const USERNS_CLONE_SYSCTL = '/proc/sys/kernel/unprivileged_userns_clone'
+/** The same sysctl files the engine reads in rootless mode (one list: src/rootless/userns-facts.ts). */
+export const APPARMOR_USERNS_SYSCTL = USERNS_SYSCTLS.apparmorRestrict.file
+export const MAX_USER_NAMESPACES_SYSCTL = USERNS_SYSCTLS.maxUserNamespaces.file
+export const USERNS_CLONE_SYSCTL = USERNS_SYSCTLS.unprivilegedUsernsClone.file
 
 /** Not needed as root, so only a warning; a blocker for everyone else. */
 function blockerStatus(view: HostView): CheckStatus {

@@ -6,10 +6,6 @@ import { IsletError } from '../errors.js'
 /** dist/launcher/ → the package root, where build/ holds what `npm install` compiled. */
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-export function packageRoot(): string {
-  return PACKAGE_ROOT
-}
-
 /** The native launcher, checked once: a missing build is a clear error, not an ENOENT from spawn. */
 export function launcherPath(env: NodeJS.ProcessEnv = process.env): string {
   const file = env.ISLET_LAUNCHER || path.join(PACKAGE_ROOT, 'build', 'islet-launcher')

@@ -1,7 +1,7 @@
 import { spawn, type StdioOptions } from 'node:child_process'
 import fs from 'node:fs'
 import type { Cgroup, CgroupLimits } from '../cgroups/manager.js'
-import { parseMountInfo } from '../cgroups/mountinfo.js'
+import { readMountInfo } from '../cgroups/mountinfo.js'
 import type { RunOptions } from '../config/options.js'
 import { deriveHostname, resolveContainerOptions } from '../config/resolve.js'
 import { IsletError, describeErrno } from '../errors.js'
@@ -57,7 +57,7 @@ export async function startContainer(command: string[], options: RunOptions = {}
     : { cgroup: await (await hostCgroups()).create(nextCgroupName(), requested), limits: requested }
   unspawned.add(cgroup)
   try {
-    const mounts = parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'))
+    const mounts = readMountInfo()
     const plan = planMounts({
       mounts,
       // The working directory must exist inside even when it lives under the fresh /tmp.

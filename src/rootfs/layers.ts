@@ -6,6 +6,7 @@ import * as tar from 'tar'
 import { IsletError, describeErrno } from '../errors.js'
 
 const TARBALL = /\.(tar|tar\.gz|tgz)$/
+const swept = new Set<string>()
 
 /** Where unpacked layer tarballs are kept between runs. */
 export function layerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,6 +22,11 @@ export function layerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export async function resolveLayerDirs(layers: string[], cacheDir = layerCacheDir()): Promise<string[]> {
   if (layers.length === 0) return []
+  // Once per process and cache: what a crashed run half-unpacked goes.
+  if (!swept.has(cacheDir)) {
+    swept.add(cacheDir)
+    await cleanupPartialLayers(cacheDir)
+  }
   const dirs: string[] = []
   for (const layer of layers) {
     const abs = path.resolve(layer)
